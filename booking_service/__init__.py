@@ -1,0 +1,1 @@
+"""The booking service: seat holds and bookings in Redis, events on NATS, a REST API."""

@@ -1,0 +1,26 @@
+-- Release every hold whose deadline has passed (deadline <= now), at most ARGV[1].
+-- KEYS: see _prelude.lua (seats, holds, expiry, version).
+-- An expiry entry names its hold id, so a stale entry never ends a newer hold.
+-- Returns {now ms, next deadline ms or -1, {seat id, user id, version, seat JSON}...}
+-- Each released hold appears in exactly one call's result, whoever sweeps.
+local now = now_ms()
+local due = redis.call('ZRANGEBYSCORE', EXPIRY, '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+local released = {}
+for _, member in ipairs(due) do
+  redis.call('ZREM', EXPIRY, member)
+  local sep = string.find(member, '|', 1, true)
+  local seat_id = string.sub(member, 1, sep - 1)
+  local hold_id = string.sub(member, sep + 1)
+  local seat, hold = load_seat(seat_id)
+  if seat and hold and hold.hold_id == hold_id and seat.status == 1 then
+    redis.call('HDEL', HOLDS, seat_id)
+    local version, encoded = store_seat(seat_id, available_seat(seat))
+    released[#released + 1] = {seat_id, hold.user_id, version, encoded}
+  end
+end
+local upcoming = redis.call('ZRANGE', EXPIRY, 0, 0, 'WITHSCORES')
+local next_deadline = -1
+if upcoming[2] then
+  next_deadline = tonumber(upcoming[2])
+end
+return {now, next_deadline, released}

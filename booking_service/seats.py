@@ -1,0 +1,199 @@
+"""SeatStore: every seat operation as one atomic Lua script, results as domain values.
+
+The store promises that a seat has at most one holder and at most one booking however
+many processes call it at once, that only the hold's owner can book or release it, and
+that every committed change bumps the venue version by exactly one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from booking_service.errors import (
+    HoldExpired,
+    HoldNotYours,
+    SeatAlreadyBooked,
+    SeatConflict,
+    SeatNotFound,
+    SeatNotHeld,
+    SeatTaken,
+    StoreUnavailable,
+)
+from booking_service.scripts import Scripts
+from shared.constants import EventType
+from shared.venue import Venue
+
+__all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "venue_keys"]
+
+T = TypeVar("T")
+
+_CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
+    b"taken": (SeatTaken, "Seat {} is held by another user"),
+    b"booked": (SeatAlreadyBooked, "Seat {} is already booked"),
+    b"not_held": (SeatNotHeld, "Seat {} is not held"),
+    b"not_yours": (HoldNotYours, "Seat {} is held by someone else"),
+    b"expired": (HoldExpired, "Your hold on seat {} has expired"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A seat change committed in Redis (or, with ``changed`` false, a no-op)."""
+
+    event_type: EventType
+    seat_id: str
+    user_id: str
+    version: int
+    seat_json: bytes
+    at_ms: int
+    changed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """The holds one sweep released and when the next one falls due."""
+
+    now_ms: int
+    next_deadline_ms: int | None
+    released: list[Change]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The whole venue at one version; ``seats_json`` is a JSON array in layout order."""
+
+    version: int
+    seats_json: bytes
+
+
+def venue_keys(venue_id: str) -> list[str]:
+    """The venue's Redis keys, sharing one hash tag so they live on one cluster slot."""
+    tag = f"venue:{{{venue_id}}}"
+    return [f"{tag}:seats", f"{tag}:holds", f"{tag}:expiry", f"{tag}:version"]
+
+
+@contextmanager
+def _redis_errors() -> Iterator[None]:
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+        raise StoreUnavailable("The seat store is unreachable; try again shortly") from exc
+
+
+class SeatStore:
+    """Seat state of one venue in Redis."""
+
+    def __init__(self, redis: Redis, venue: Venue, *, hold_ms: int) -> None:
+        self._redis = redis
+        self._venue = venue
+        self._hold_ms = hold_ms
+        self._keys = venue_keys(venue.venue_id)
+        self._scripts = Scripts.register(redis)
+        self._layout_args = [
+            part
+            for seat_id, (row, col) in venue.positions.items()
+            for part in (seat_id, row, col)
+        ]
+
+    @property
+    def venue(self) -> Venue:
+        return self._venue
+
+    async def initialise(self) -> int:
+        """Create the venue's missing seats (never touching existing ones); returns how many."""
+        with _redis_errors():
+            created, _ = await self._scripts.init_venue(keys=self._keys, args=self._layout_args)
+        return int(created)
+
+    async def select(self, seat_id: str, *, user_id: str, owner: str) -> Change:
+        """Hold the seat for ``owner``; selecting a seat one already holds changes nothing."""
+        hold_id = secrets.token_hex(8)
+        reply = await self._run(
+            seat_id,
+            lambda: self._scripts.select_seat(
+                keys=self._keys, args=[seat_id, user_id, owner, self._hold_ms, hold_id]
+            ),
+        )
+        return self._change(EventType.HELD, seat_id, reply, changed=reply[0] == b"ok")
+
+    async def book(self, seat_id: str, *, owner: str) -> Change:
+        """Book the seat ``owner`` holds; the booking is final."""
+        reply = await self._run(
+            seat_id, lambda: self._scripts.book_seat(keys=self._keys, args=[seat_id, owner])
+        )
+        return self._change(EventType.BOOKED, seat_id, reply)
+
+    async def release(self, seat_id: str, *, owner: str) -> Change:
+        """Make the seat ``owner`` holds available again."""
+        reply = await self._run(
+            seat_id, lambda: self._scripts.release_seat(keys=self._keys, args=[seat_id, owner])
+        )
+        return self._change(EventType.RELEASED, seat_id, reply)
+
+    async def expire_due(self, *, limit: int) -> Sweep:
+        """Release up to ``limit`` holds whose deadline has passed by Redis's clock."""
+        with _redis_errors():
+            now, next_deadline, released = await self._scripts.expire_holds(
+                keys=self._keys, args=[limit]
+            )
+        changes = [
+            Change(
+                EventType.AUTO_RELEASED,
+                seat_id.decode(),
+                user_id.decode(),
+                int(version),
+                seat_json,
+                int(now),
+            )
+            for seat_id, user_id, version, seat_json in released
+        ]
+        return Sweep(int(now), None if next_deadline < 0 else int(next_deadline), changes)
+
+    async def snapshot(self) -> Snapshot:
+        """Every seat of the layout at one consistent version."""
+        with _redis_errors():
+            version, flat = await self._scripts.read_venue(keys=self._keys)
+            if len(flat) < 2 * self._venue.size and await self.initialise():
+                version, flat = await self._scripts.read_venue(keys=self._keys)
+        by_id = dict(zip(flat[::2], flat[1::2], strict=True))
+        ordered = [by_id[seat_id.encode()] for seat_id in self._venue.seat_ids]
+        return Snapshot(int(version), b"[" + b",".join(ordered) + b"]")
+
+    async def version(self) -> int:
+        """The venue's current version."""
+        with _redis_errors():
+            value = await self._redis.get(self._keys[3])
+        return int(value or 0)
+
+    async def _run(self, seat_id: str, call: Callable[[], Awaitable[Any]]) -> list[Any]:
+        """Run a seat script, recreating the venue once if Redis lost it."""
+        if seat_id not in self._venue:
+            raise SeatNotFound(f"Seat {seat_id} does not exist")
+        with _redis_errors():
+            reply: list[Any] = await call()
+            if reply[0] == b"unknown" and await self.initialise():
+                reply = await call()
+        code = reply[0]
+        if code in (b"ok", b"mine"):
+            return reply
+        if code == b"unknown":
+            raise SeatNotFound(f"Seat {seat_id} does not exist")
+        error, template = _CONFLICTS[code]
+        raise error(template.format(seat_id))
+
+    @staticmethod
+    def _change(
+        event_type: EventType, seat_id: str, reply: list[Any], *, changed: bool = True
+    ) -> Change:
+        _, version, seat_json, now, user_id = reply
+        return Change(
+            event_type, seat_id, user_id.decode(), int(version), seat_json, int(now), changed
+        )

