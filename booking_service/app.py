@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, cast
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
+from starlette.types import Receive, Scope, Send
 
 from booking_service.api import health, seats, session
+from booking_service.api.commands import COMMAND_PATHS, SeatCommands, openapi_paths
 from booking_service.api.handlers import install_handlers
 from booking_service.errors import StoreUnavailable
 from booking_service.events import EventPublisher, run_heartbeat
@@ -21,7 +26,7 @@ from booking_service.sweeper import run_sweeper
 from shared.config import BookingSettings
 from shared.logging import configure_logging
 
-__all__ = ["app_from_environment", "create_app"]
+__all__ = ["BookingApp", "app_from_environment", "create_app"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +65,10 @@ async def _running(services: Services) -> AsyncIterator[None]:
             name="heartbeat",
         ),
     ]
+    # Start-up objects live as long as the process: keep them out of every collection,
+    # so a full collection under load stays short.
+    gc.collect()
+    gc.freeze()
     try:
         yield
     finally:
@@ -70,29 +79,58 @@ async def _running(services: Services) -> AsyncIterator[None]:
         await services.redis.aclose()
 
 
-def create_app(settings: BookingSettings) -> FastAPI:
+class BookingApp:
+    """The service's ASGI app: seat commands on their lean path, the rest through FastAPI."""
+
+    def __init__(self, api: FastAPI) -> None:
+        self.api = api
+        self._commands = SeatCommands(lambda: api.state.services)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in COMMAND_PATHS:
+            await self._commands(scope, receive, send)
+        else:
+            await self.api(scope, receive, send)
+
+    def lifespan(self) -> AbstractAsyncContextManager[None]:
+        """The lifespan for callers that drive the app without a server (tests)."""
+        return cast(AbstractAsyncContextManager[None], self.api.router.lifespan_context(self.api))
+
+
+def _openapi(api: FastAPI) -> dict[str, Any]:
+    if api.openapi_schema is None:
+        schema = get_openapi(
+            title=api.title, version=api.version, summary=api.summary, routes=api.routes
+        )
+        schema["paths"] = {**openapi_paths(), **schema["paths"]}
+        api.openapi_schema = schema
+    return api.openapi_schema
+
+
+def create_app(settings: BookingSettings) -> BookingApp:
     """The booking service for these settings; background work runs during its lifespan."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(api: FastAPI) -> AsyncIterator[None]:
         services = _build_services(settings)
-        app.state.services = services
+        api.state.services = services
         async with _running(services):
             yield
 
-    app = FastAPI(
+    api = FastAPI(
         title="Seat booking service",
         version="1.0",
         summary="Atomic seat holds and bookings for one venue, with events on NATS.",
         lifespan=lifespan,
     )
-    install_handlers(app)
+    install_handlers(api)
     for module in (seats, session, health):
-        app.include_router(module.router)
-    return app
+        api.include_router(module.router)
+    api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
+    return BookingApp(api)
 
 
-def app_from_environment() -> FastAPI:
+def app_from_environment() -> BookingApp:
     """Factory for uvicorn workers: settings and logging from the environment."""
     settings = BookingSettings()
     configure_logging(settings.log_level, service="booking-service")

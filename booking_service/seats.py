@@ -98,9 +98,7 @@ class SeatStore:
         self._keys = venue_keys(venue.venue_id)
         self._scripts = Scripts.register(redis)
         self._layout_args = [
-            part
-            for seat_id, (row, col) in venue.positions.items()
-            for part in (seat_id, row, col)
+            part for seat_id, (row, col) in venue.positions.items() for part in (seat_id, row, col)
         ]
 
     @property

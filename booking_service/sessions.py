@@ -74,7 +74,12 @@ class SessionSigner:
     def verify(self, token: str) -> Identity:
         """The identity a token grants; raises InvalidSession for anything we did not sign."""
         payload, _, signature = token.partition(".")
-        if not signature or not hmac.compare_digest(self._sign(payload), signature):
+        # compare_digest raises TypeError on non-ASCII text; we only issue ASCII tokens.
+        if (
+            not token.isascii()
+            or not signature
+            or not hmac.compare_digest(self._sign(payload), signature)
+        ):
             raise InvalidSession("The session token is not valid; start a new session")
         try:
             claims = orjson.loads(_b64decode(payload))

@@ -1,7 +1,7 @@
 """Venue layout: seat ids, their grid positions and their order.
 
 Seat ids are a row label plus a 1-based column: row 0 is ``A``, row 25 is ``Z``,
-then ``AA``, ``AB``, … (bijective base 26), so ``A1`` … ``J10`` for 10 × 10.
+then ``AA``, ``AB``, … (bijective base 26), so ``A1`` … ``J10`` for 10 x 10.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def row_label(row: int) -> str:
 
 @dataclass(frozen=True)
 class Venue:
-    """A rectangular venue of ``rows`` × ``cols`` seats, identified by ``venue_id``."""
+    """A rectangular venue of ``rows`` x ``cols`` seats, identified by ``venue_id``."""
 
     venue_id: str
     rows: int

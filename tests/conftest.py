@@ -74,7 +74,7 @@ def make_client(
     @asynccontextmanager
     async def client(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(make_settings(**overrides))
-        async with app.router.lifespan_context(app):
+        async with app.lifespan():
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://booking") as http:
                 yield http

@@ -1,4 +1,4 @@
-"""Reading request bodies: size-limited, strictly validated, errors as clear sentences."""
+"""Request bodies: size-limited, strictly validated, errors as clear sentences."""
 
 from __future__ import annotations
 
@@ -10,27 +10,36 @@ from starlette.requests import Request
 
 from booking_service.errors import InvalidRequest, PayloadTooLarge
 
-__all__ = ["read_body"]
+__all__ = ["check_length", "describe", "parse_body", "read_body"]
 
 M = TypeVar("M", bound=BaseModel)
 
 
-async def read_body(request: Request, model: type[M], *, limit: int, empty_ok: bool = False) -> M:
-    """The body parsed as ``model``; raises InvalidRequest or PayloadTooLarge."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+def check_length(declared: str | bytes | None, received: int, *, limit: int) -> None:
+    """Raise PayloadTooLarge when the declared or received length exceeds ``limit``."""
+    if (declared is not None and declared.isdigit() and int(declared) > limit) or received > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
+
+
+def parse_body(model: type[M], body: bytes, *, empty_ok: bool = False) -> M:
+    """The body parsed as ``model``; raises InvalidRequest with a sentence naming the field."""
     if empty_ok and not body.strip():
         body = b"{}"
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
         raise InvalidRequest(describe(exc.errors()[0])) from None
+
+
+async def read_body(request: Request, model: type[M], *, limit: int, empty_ok: bool = False) -> M:
+    """A framework request's body, size-limited, parsed as ``model``."""
+    declared = request.headers.get("content-length")
+    check_length(declared, 0, limit=limit)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        check_length(None, len(body), limit=limit)
+    return parse_body(model, body, empty_ok=empty_ok)
 
 
 def describe(error: ErrorDetails) -> str:

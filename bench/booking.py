@@ -1,0 +1,75 @@
+"""Booking-service throughput: ``python -m bench.booking --clients 64 --workers 1``.
+
+Starts Redis, NATS and one booking service (``--workers`` uvicorn processes) in a
+temporary directory, runs ``--clients`` concurrent select → release cycles on distinct
+seats for ``--duration`` seconds (events are published to NATS as usual), and prints
+operations per second (each select and each release is one operation) and latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+from pathlib import Path
+
+from bench.http_load import run_load
+from bench.stats import summary
+from shared.venue import Venue
+from tests.servers import BookingProcess, NatsServer, RedisServer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1, help="booking-service processes")
+    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--load-processes", type=int, default=2)
+    args = parser.parse_args()
+
+    cols = 10
+    rows = max(10, math.ceil(args.clients / cols))
+    venue = Venue("main", rows, cols)
+    with tempfile.TemporaryDirectory(prefix="bench-booking-") as tmp:
+        root = Path(tmp)
+        redis_server = RedisServer(root / "redis", appendonly=True)
+        nats_server = NatsServer(root / "nats")
+        booking = BookingProcess(
+            root,
+            {
+                "REDIS_URL": redis_server.url,
+                "NATS_URL": nats_server.url,
+                "WORKERS": str(args.workers),
+                "VENUE_ROWS": str(rows),
+                "VENUE_COLS": str(cols),
+                "DATA_DIR": str(root / "data"),
+                "LOG_LEVEL": "warning",
+            },
+            name="booking",
+        )
+        servers = [redis_server, nats_server, booking]
+        try:
+            for server in servers:
+                server.start()
+            result = run_load(
+                "127.0.0.1",
+                booking.port,
+                list(venue.seat_ids[: args.clients]),
+                processes=args.load_processes,
+                warmup=args.warmup,
+                duration=args.duration,
+            )
+        finally:
+            for server in reversed(servers):
+                server.stop()
+    rate = result.operations / args.duration
+    print(
+        f"booking service, {args.workers} worker(s), {args.clients} clients, "
+        f"{args.duration:.0f} s: {rate:,.0f} operations/s  {summary(result.latencies)}  "
+        f"failures {result.failures}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Seat commands — select, book, release — served as a lean ASGI app.
+
+These three calls are the service's hot path, so they skip the framework's per-request
+machinery (routing, dependency solving, middleware layers) and talk ASGI directly; the
+validation, identity and domain code is the same the rest of the API uses. Their
+OpenAPI description is ``openapi_paths()``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from starlette.types import Receive, Scope, Send
+
+from booking_service.api.bodies import check_length, parse_body
+from booking_service.errors import BookingError, InvalidRequest, SessionRequired
+from booking_service.seats import Change, SeatStore
+from booking_service.services import Services
+from booking_service.sessions import Identity
+from shared.messages import SeatRequest
+
+__all__ = ["COMMAND_PATHS", "SeatCommands", "openapi_paths"]
+
+logger = logging.getLogger(__name__)
+
+Operation = Callable[[SeatStore, str, Identity], Awaitable[Change]]
+
+
+async def _select(store: SeatStore, seat_id: str, who: Identity) -> Change:
+    return await store.select(seat_id, user_id=who.user_id, owner=who.owner)
+
+
+async def _book(store: SeatStore, seat_id: str, who: Identity) -> Change:
+    return await store.book(seat_id, owner=who.owner)
+
+
+async def _release(store: SeatStore, seat_id: str, who: Identity) -> Change:
+    return await store.release(seat_id, owner=who.owner)
+
+
+# path → (operation, past participle for the message, OpenAPI summary)
+_COMMANDS: dict[str, tuple[Operation, str, str]] = {
+    "/api/seats/select": (_select, "selected", "Hold a seat for HOLD_SECONDS"),
+    "/api/seats/book": (_book, "booked", "Book a seat you hold; a booking is final"),
+    "/api/seats/release": (_release, "released", "Release a seat you hold"),
+}
+COMMAND_PATHS = frozenset(_COMMANDS)
+
+
+def identity_of(services: Services, body: SeatRequest, header_token: bytes | None) -> Identity:
+    """Who the request acts as: its session if it carries a token, else its user id."""
+    token = body.session_token or (header_token.decode("latin-1") if header_token else None)
+    if token:
+        return services.signer.verify(token)
+    if not services.settings.allow_tokenless_writes:
+        raise SessionRequired("A session token is required; get one from POST /api/session")
+    if body.user_id is None:
+        raise InvalidRequest("Field 'user_id' is required without a session token")
+    return Identity.tokenless(body.user_id)
+
+
+async def _read(receive: Receive, declared: bytes | None, *, limit: int) -> bytes:
+    check_length(declared, 0, limit=limit)
+    body = b""
+    while True:
+        message = await receive()
+        chunk: bytes = message.get("body", b"")
+        body += chunk
+        check_length(None, len(body), limit=limit)
+        if not message.get("more_body", False):
+            return body
+
+
+class SeatCommands:
+    """ASGI app answering ``POST`` on the paths of ``COMMAND_PATHS``."""
+
+    def __init__(self, services: Callable[[], Services]) -> None:
+        self._services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope["headers"])
+        extra: list[tuple[bytes, bytes]] = []
+        try:
+            if scope["method"] != "POST":
+                extra.append((b"allow", b"POST"))
+                status, body = 405, orjson.dumps({"error": "Method not allowed; use POST"})
+            else:
+                status, body = 200, await self._perform(scope["path"], headers, receive)
+        except BookingError as exc:
+            status, body = exc.status_code, orjson.dumps({"error": str(exc)})
+        except Exception:
+            logger.exception("unhandled error", extra={"path": scope["path"]})
+            status, body = 500, orjson.dumps({"error": "Internal error; it has been logged"})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    *extra,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def _perform(self, path: str, headers: dict[bytes, bytes], receive: Receive) -> bytes:
+        services = self._services()
+        operation, done, _ = _COMMANDS[path]
+        raw = await _read(
+            receive, headers.get(b"content-length"), limit=services.settings.max_body_bytes
+        )
+        body = parse_body(SeatRequest, raw)
+        identity = identity_of(services, body, headers.get(b"x-session-token"))
+        change = await operation(services.store, body.seat_id, identity)
+        if change.changed:
+            await services.publisher.publish_change(change)
+        seat = orjson.loads(change.seat_json)
+        return orjson.dumps(
+            {
+                "success": True,
+                "message": f"Seat {change.seat_id} {done} successfully",
+                "seat_id": change.seat_id,
+                "user_id": change.user_id,
+                "version": change.version,
+                "expires_at": seat.get("expires_at"),
+                "seat": seat,
+            }
+        )
+
+
+def openapi_paths() -> dict[str, Any]:
+    """The OpenAPI ``paths`` entries of the seat commands."""
+    error = {
+        "description": '{"error": "<sentence>"}',
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+    return {
+        path: {
+            "post": {
+                "tags": ["seats"],
+                "summary": summary,
+                "description": "Send the session token as `session_token` or the "
+                "`X-Session-Token` header; without one, `user_id` names the holder.",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": SeatRequest.model_json_schema()}},
+                },
+                "responses": {
+                    "200": {"description": f"Seat {done}"},
+                    "400": {**error, "description": "Invalid body or session token"},
+                    "401": {**error, "description": "A session token is required"},
+                    "404": {**error, "description": "Unknown seat"},
+                    "409": {**error, "description": "The seat's state forbids it"},
+                    "413": {**error, "description": "Body too large"},
+                    "503": {**error, "description": "Redis unreachable"},
+                },
+            }
+        }
+        for path, (_, done, summary) in _COMMANDS.items()
+    }
