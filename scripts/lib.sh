@@ -102,3 +102,60 @@ ensure_binaries() {
     fail "missing ${missing[*]}; install as root with: sudo apt-get install -y ${missing[*]}"
   fi
 }
+
+# port_owner PORT: prints who listens on PORT, when ss can tell.
+port_owner() {
+  if command -v ss >/dev/null 2>&1; then
+    ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\("[^"]*",pid=[0-9]*\).*/\1/p' | head -n 1
+  fi
+}
+
+# port_in_use PORT: true when something already listens on PORT (any address).
+port_in_use() {
+  "$VENV/bin/python" - "$1" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+with socket.socket() as probe:
+    probe.settimeout(0.3)
+    sys.exit(0 if probe.connect_ex(("127.0.0.1", port)) == 0 else 1)
+PY
+}
+
+# wait_ready WHAT DEADLINE_SECONDS COMMAND...: run COMMAND until it succeeds or time is up.
+wait_ready() {
+  local what="$1" deadline=$((SECONDS + $2))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# http_ok URL: true when URL answers 200.
+http_ok() {
+  "$VENV/bin/python" - "$1" <<'PY'
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=1) as response:
+        sys.exit(0 if response.status == 200 else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
+
+# Pidfiles hold two lines: the pid and a marker that its command line contains, so a
+# recycled pid is never mistaken for one of ours.
+
+# write_pidfile FILE PID MARKER
+write_pidfile() { printf '%s\n%s\n' "$2" "$3" >"$1"; }
+
+# pid_alive PIDFILE: true when the pidfile names a live process of ours.
+pid_alive() {
+  local pid marker
+  [ -f "$1" ] || return 1
+  pid="$(sed -n 1p "$1")"
+  marker="$(sed -n 2p "$1")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Starts the whole stack natively: Redis (AOF), NATS, the booking service, two edge
+# servers and NGINX, then prints the URL. Sets everything up first on a fresh machine.
+# Running it again while the stack runs starts nothing twice. Stop with ./stop-all.sh.
+#
+# Ports and settings come from the environment (defaults in brackets):
+#   HTTP_PORT [80, or 8000 when not root]  BOOKING_PORT [8080]  EDGE_PORTS ["3000 3001"]
+#   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
+set -euo pipefail
+source "$(dirname "$0")/scripts/lib.sh"
+cd "$PROJECT_ROOT"
+
+if [ -z "${HTTP_PORT:-}" ]; then
+  if is_root; then HTTP_PORT=80; else
+    HTTP_PORT=8000
+    say "not root, so NGINX listens on $HTTP_PORT (ports below 1024 need root; set HTTP_PORT to choose)"
+  fi
+fi
+BOOKING_PORT="${BOOKING_PORT:-8080}"
+EDGE_PORTS="${EDGE_PORTS:-3000 3001}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+NATS_PORT="${NATS_PORT:-4222}"
+NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
+DATA_DIR="$PROJECT_ROOT/data"
+LOG_DIR="$PROJECT_ROOT/logs"
+RUN_DIR="$PROJECT_ROOT/run"
+STARTUP_SECONDS=30
+
+ensure_venv
+ensure_binaries redis-server nats-server nginx
+mkdir -p "$DATA_DIR/redis" "$LOG_DIR" "$RUN_DIR"
+
+# A stack that is already up is left alone.
+running=()
+for pidfile in "$RUN_DIR"/*.pid; do
+  [ -e "$pidfile" ] || continue
+  if pid_alive "$pidfile"; then running+=("$(basename "$pidfile" .pid)"); else rm -f "$pidfile"; fi
+done
+if [ "${#running[@]}" -gt 0 ]; then
+  say "already running: ${running[*]} (./stop-all.sh stops them)"
+  exit 0
+fi
+
+busy=0
+for port in "$HTTP_PORT" "$BOOKING_PORT" $EDGE_PORTS "$REDIS_PORT" "$NATS_PORT" "$NATS_MONITOR_PORT"; do
+  if port_in_use "$port"; then
+    owner="$(port_owner "$port")"
+    printf 'error: port %s is already in use%s\n' "$port" "${owner:+ by $owner}" >&2
+    busy=1
+  fi
+done
+if [ "$busy" -ne 0 ]; then
+  fail "free the port(s) above or choose others (HTTP_PORT, BOOKING_PORT, EDGE_PORTS, REDIS_PORT, NATS_PORT, NATS_MONITOR_PORT)"
+fi
+
+STARTED=()
+# launch NAME MARKER ENV... -- COMMAND...: start in the background, log to logs/NAME.log.
+launch() {
+  local name="$1" marker="$2" envs=()
+  shift 2
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+  shift
+  env "${envs[@]}" nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  write_pidfile "$RUN_DIR/$name.pid" "$!" "$marker"
+  STARTED+=("$name")
+}
+
+# await NAME CHECK...: wait for a service to be ready; on failure stop everything started.
+await() {
+  local name="$1"
+  shift
+  if ! wait_ready "$name" "$STARTUP_SECONDS" "$@"; then
+    printf 'error: %s did not become ready within %ss; last lines of logs/%s.log:\n' \
+      "$name" "$STARTUP_SECONDS" "$name" >&2
+    tail -n 15 "$LOG_DIR/$name.log" >&2 || true
+    "$PROJECT_ROOT/stop-all.sh" >/dev/null
+    exit 1
+  fi
+  say "$name ready"
+}
+
+REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+NATS_URL="nats://127.0.0.1:$NATS_PORT"
+BOOKING_URL="http://127.0.0.1:$BOOKING_PORT"
+PY="$VENV/bin/python"
+
+launch redis "redis-server" -- "$(find_binary redis-server)" \
+  --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA_DIR/redis" \
+  --appendonly yes --appendfsync everysec --save "" --daemonize no
+await redis "$PY" -c "import redis, sys; sys.exit(not redis.Redis(port=$REDIS_PORT).ping())"
+
+launch nats "nats-server" -- "$(find_binary nats-server)" \
+  -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT"
+await nats http_ok "http://127.0.0.1:$NATS_MONITOR_PORT/healthz"
+
+launch booking-service "booking_service" \
+  HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$NATS_URL" DATA_DIR="$DATA_DIR" \
+  -- "$PY" -m booking_service
+await booking-service http_ok "$BOOKING_URL/health"
+
+edges=()
+for port in $EDGE_PORTS; do
+  launch "edge-server-$port" "edge_server" \
+    HOST=127.0.0.1 PORT="$port" BOOKING_SERVICE_URL="$BOOKING_URL" NATS_URL="$NATS_URL" \
+    -- "$PY" -m edge_server
+  edges+=("127.0.0.1:$port")
+done
+for port in $EDGE_PORTS; do
+  await "edge-server-$port" http_ok "http://127.0.0.1:$port/health"
+done
+
+"$PY" "$PROJECT_ROOT/nginx/render.py" \
+  --http-port "$HTTP_PORT" --booking "127.0.0.1:$BOOKING_PORT" \
+  --edges "$(IFS=,; echo "${edges[*]}")" --frontend "$PROJECT_ROOT/frontend" \
+  --run-dir "$RUN_DIR" --log-dir "$LOG_DIR" --out "$RUN_DIR/nginx.conf"
+launch nginx "nginx" -- "$(find_binary nginx)" -c "$RUN_DIR/nginx.conf" -p "$RUN_DIR" -g "daemon off;"
+await nginx http_ok "http://127.0.0.1:$HTTP_PORT/nginx-health"
+
+url="http://localhost"
+[ "$HTTP_PORT" != 80 ] && url="http://localhost:$HTTP_PORT"
+cat <<INFO
+
+  Seat booking is running: open $url
+
+  NGINX            $url  (/api, /ws, /health, /stats, /nginx-health)
+  booking service  $BOOKING_URL  (API docs at $BOOKING_URL/docs)
+  edge servers     $(for p in $EDGE_PORTS; do printf 'ws://127.0.0.1:%s/ws ' "$p"; done)
+  Redis            $REDIS_URL  (AOF in data/redis)
+  NATS             $NATS_URL  (monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
+  logs             logs/*.log
+
+  Stop everything with ./stop-all.sh
+INFO
