@@ -1,0 +1,23 @@
+# One image per service, built from one recipe: `--target booking-service` or
+# `--target edge-server`. docker-compose.yml builds both.
+FROM python:3.11-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY shared ./shared
+COPY booking_service ./booking_service
+COPY edge_server ./edge_server
+RUN pip install --no-cache-dir . && useradd --system --home /app app && mkdir /data && chown app /data
+USER app
+
+FROM base AS booking-service
+ENV PORT=8080 DATA_DIR=/data
+EXPOSE 8080
+HEALTHCHECK --interval=5s --timeout=2s --retries=6 CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/health', timeout=1)"]
+CMD ["python", "-m", "booking_service"]
+
+FROM base AS edge-server
+ENV PORT=3000
+EXPOSE 3000
+HEALTHCHECK --interval=5s --timeout=2s --retries=6 CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['PORT']}/health\", timeout=1)"]
+CMD ["python", "-m", "edge_server"]
