@@ -6,6 +6,7 @@
 # Ports and settings come from the environment (defaults in brackets):
 #   HTTP_PORT [80, or 8000 when not root]  BOOKING_PORT [8080]  EDGE_PORTS ["3000 3001"]
 #   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
+#   STACK_DIR [the project folder]: where data/, logs/ and run/ (pidfiles) live
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 cd "$PROJECT_ROOT"
@@ -21,9 +22,10 @@ EDGE_PORTS="${EDGE_PORTS:-3000 3001}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 NATS_PORT="${NATS_PORT:-4222}"
 NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
-DATA_DIR="$PROJECT_ROOT/data"
-LOG_DIR="$PROJECT_ROOT/logs"
-RUN_DIR="$PROJECT_ROOT/run"
+STACK_DIR="${STACK_DIR:-$PROJECT_ROOT}"
+DATA_DIR="$STACK_DIR/data"
+LOG_DIR="$STACK_DIR/logs"
+RUN_DIR="$STACK_DIR/run"
 STARTUP_SECONDS=30
 
 ensure_venv
@@ -70,10 +72,10 @@ await() {
   local name="$1"
   shift
   if ! wait_ready "$name" "$STARTUP_SECONDS" "$@"; then
-    printf 'error: %s did not become ready within %ss; last lines of logs/%s.log:\n' \
-      "$name" "$STARTUP_SECONDS" "$name" >&2
+    printf 'error: %s did not become ready within %ss; last lines of %s/%s.log:\n' \
+      "$name" "$STARTUP_SECONDS" "$LOG_DIR" "$name" >&2
     tail -n 15 "$LOG_DIR/$name.log" >&2 || true
-    "$PROJECT_ROOT/stop-all.sh" >/dev/null
+    STACK_DIR="$STACK_DIR" "$PROJECT_ROOT/stop-all.sh" >/dev/null
     exit 1
   fi
   say "$name ready"
@@ -95,6 +97,7 @@ await nats http_ok "http://127.0.0.1:$NATS_MONITOR_PORT/healthz"
 
 launch booking-service "booking_service" \
   HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$NATS_URL" DATA_DIR="$DATA_DIR" \
+  HOLD_SECONDS="${HOLD_SECONDS:-30}" \
   -- "$PY" -m booking_service
 await booking-service http_ok "$BOOKING_URL/health"
 
@@ -125,9 +128,9 @@ cat <<INFO
   NGINX            $url  (/api, /ws, /health, /stats, /nginx-health)
   booking service  $BOOKING_URL  (API docs at $BOOKING_URL/docs)
   edge servers     $(for p in $EDGE_PORTS; do printf 'ws://127.0.0.1:%s/ws ' "$p"; done)
-  Redis            $REDIS_URL  (AOF in data/redis)
+  Redis            $REDIS_URL  (AOF in $DATA_DIR/redis)
   NATS             $NATS_URL  (monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
-  logs             logs/*.log
+  logs             $LOG_DIR/*.log
 
   Stop everything with ./stop-all.sh
 INFO

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Stops exactly the processes ./start-all.sh started, by their pidfiles in run/:
-# terminate, wait, then kill. Data (bookings in data/redis) is kept.
+# terminate, wait, then kill. Data (bookings in data/redis) is kept. Takes the same
+# STACK_DIR as ./start-all.sh.
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 cd "$PROJECT_ROOT"
 
-RUN_DIR="$PROJECT_ROOT/run"
+RUN_DIR="${STACK_DIR:-$PROJECT_ROOT}/run"
 GRACE_SECONDS=10
 
 # stop_one PIDFILE: terminate the process it names, wait, kill if it lingers.

@@ -1,0 +1,109 @@
+"""WebSocket checks for the shell test scripts, against a running stack.
+
+``python scripts/ws_probe.py flow WS_URL``      one client holds and books a free seat
+``python scripts/ws_probe.py realtime WS_URL``  a change by one client reaches another
+Exits 0 when the check holds, 1 with a sentence on stderr when it does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from typing import Any
+
+import orjson
+from websockets.asyncio.client import ClientConnection, connect
+
+TIMEOUT = 5.0
+
+
+class Probe:
+    """One browser-like client: subscribed, with the venue state it was sent."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+        self.user_id = ""
+        self.seats: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    async def open(cls, url: str) -> Probe:
+        probe = cls(await connect(url, open_timeout=TIMEOUT, compression=None))
+        await probe.expect("WELCOME")
+        await probe.send("SUBSCRIBE", {"user_id": f"probe-{time.monotonic_ns()}"})
+        ack = await probe.expect("SUBSCRIBE_ACK")
+        probe.user_id = ack["data"]["user_id"]
+        state = await probe.expect("VENUE_STATE")
+        probe.seats = {seat["id"]: seat for seat in state["seats"]}
+        return probe
+
+    async def send(self, kind: str, data: dict[str, Any]) -> None:
+        await self.connection.send(orjson.dumps({"type": kind, "data": data}).decode())
+
+    async def expect(self, kind: str, **match: Any) -> dict[str, Any]:
+        """The data of the next frame of this type whose fields match; fails on timeout."""
+        deadline = time.monotonic() + TIMEOUT
+        while (left := deadline - time.monotonic()) > 0:
+            frame = orjson.loads(await asyncio.wait_for(self.connection.recv(), left))
+            data: dict[str, Any] = frame.get("data", {})
+            if frame.get("type") == kind and all(data.get(k) == v for k, v in match.items()):
+                return data
+        raise AssertionError(f"no {kind} {match or ''} within {TIMEOUT:.0f}s")
+
+    def free_seat(self) -> str:
+        free = [seat_id for seat_id, seat in self.seats.items() if seat["status"] == 0]
+        if not free:
+            raise AssertionError("no seat is available")
+        return free[len(free) // 2]
+
+    async def command(self, kind: str, seat_id: str) -> dict[str, Any]:
+        await self.send(kind, {"seat_id": seat_id, "user_id": self.user_id})
+        reply = await self.expect(f"{kind}_RESPONSE")
+        if not reply.get("success"):
+            raise AssertionError(f"{kind} {seat_id} failed: {reply.get('message')}")
+        return reply
+
+
+async def flow(url: str) -> str:
+    probe = await Probe.open(url)
+    async with probe.connection:
+        seat_id = probe.free_seat()
+        await probe.command("SELECT_SEAT", seat_id)
+        await probe.expect("SEAT_UPDATE", seat_id=seat_id, event_type="held")
+        await probe.command("BOOK_SEAT", seat_id)
+        await probe.expect("SEAT_UPDATE", seat_id=seat_id, event_type="booked")
+    return f"held and booked {seat_id} over {url}"
+
+
+async def realtime(url: str) -> str:
+    actor, watcher = await Probe.open(url), await Probe.open(url)
+    async with actor.connection, watcher.connection:
+        seat_id = actor.free_seat()
+        started = time.perf_counter()
+        await actor.command("SELECT_SEAT", seat_id)
+        await watcher.expect("SEAT_UPDATE", seat_id=seat_id, event_type="held")
+        held_after = time.perf_counter() - started
+        await actor.command("RELEASE_SEAT", seat_id)
+        await watcher.expect("SEAT_UPDATE", seat_id=seat_id, event_type="released")
+    if held_after > 1.0:
+        raise AssertionError(f"the update took {held_after:.3f}s (limit 1s)")
+    return f"the other client saw {seat_id} held after {held_after * 1000:.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("check", choices=["flow", "realtime"])
+    parser.add_argument("url")
+    args = parser.parse_args()
+    check = {"flow": flow, "realtime": realtime}[args.check]
+    try:
+        outcome = asyncio.run(check(args.url))
+    except (AssertionError, OSError, TimeoutError) as exc:
+        sys.stderr.write(f"{args.check}: {exc or type(exc).__name__}\n")
+        sys.exit(1)
+    sys.stdout.write(f"{outcome}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The NGINX template and its renderer: valid configs for any edge list, nothing unsafe."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from nginx.render import DOCKER_CONF, DOCKER_LAYOUT, Layout, main, render
+from tests.servers import find_binary
+
+EDGES = ("127.0.0.1:3000", "127.0.0.1:3001", "127.0.0.1:3002")
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> Layout:
+    frontend = tmp_path / "frontend"
+    frontend.mkdir()
+    return Layout(
+        http_port=8000,
+        booking="127.0.0.1:8080",
+        edges=EDGES,
+        frontend_dir=frontend,
+        run_dir=tmp_path / "run",
+        log_dir=tmp_path / "logs",
+    )
+
+
+def nginx_test(config: Path, prefix: Path) -> subprocess.CompletedProcess[str]:
+    """``nginx -t`` on ``config``: parses it and opens its files, binds no socket."""
+    return subprocess.run(
+        [find_binary("nginx"), "-t", "-c", str(config), "-p", str(prefix), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_render_output_passes_nginx_config_test(layout: Layout, tmp_path: Path) -> None:
+    """The rendered config, written by the command line, passes ``nginx -t``."""
+    out = tmp_path / "run" / "nginx.conf"
+    status = main(
+        [
+            "--http-port", "8000", "--booking", layout.booking, "--edges", ",".join(EDGES),
+            "--frontend", str(layout.frontend_dir), "--run-dir", str(layout.run_dir),
+            "--log-dir", str(layout.log_dir), "--out", str(out),
+        ]
+    )  # fmt: skip
+    assert status == 0
+    result = nginx_test(out, layout.run_dir)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def directives(config: str) -> str:
+    """The config without its comments."""
+    return "\n".join(line.partition("#")[0] for line in config.splitlines())
+
+
+def test_render_balances_edges_with_least_conn_not_ip_hash(layout: Layout) -> None:
+    """WebSockets go to the least busy edge; client addresses never pin an edge."""
+    config = directives(render(layout))
+    assert "least_conn;" in config
+    assert "ip_hash" not in config
+    for edge in EDGES:
+        assert f"server {edge} " in config
+
+
+def test_render_fills_every_placeholder(layout: Layout) -> None:
+    """No ``${NAME}`` is left, while NGINX's own variables such as $http_upgrade stay."""
+    config = render(layout)
+    assert "${" not in config
+    assert "map $http_upgrade $connection_upgrade" in config
+
+
+def test_render_stats_includes_every_edge(layout: Layout) -> None:
+    """/stats includes one internal subrequest per edge, each proxied to that edge's /stats."""
+    config = render(layout)
+    includes = re.findall(r'include virtual="(/internal/edge-stats/\d+)"', config)
+    assert includes == [f"/internal/edge-stats/{n}" for n in (1, 2, 3)]
+    for number, edge in enumerate(EDGES, start=1):
+        location = f"location = /internal/edge-stats/{number} {{\n            internal;"
+        assert location in config
+        assert f"proxy_pass http://{edge}/stats;" in config
+
+
+def test_render_keeps_nginx_state_under_run_dir(layout: Layout) -> None:
+    """The pid file and all five temp paths live in RUN_DIR/nginx, the logs in LOG_DIR."""
+    config = render(layout)
+    state = layout.run_dir / "nginx"
+    assert f'pid "{state}/nginx.pid";' in config
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        assert f'{kind}_temp_path "{state}/{kind}";' in config
+    assert f'error_log "{layout.log_dir}/nginx-error.log"' in config
+    assert "user " not in directives(config)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"booking": "127.0.0.1:8080; include /etc/passwd"}, "not a host:port"),
+        ({"edges": ("edge 1:3000",)}, "not a host:port"),
+        ({"edges": ()}, "at least one edge"),
+        ({"edges": ("127.0.0.1:3000", "127.0.0.1:3000")}, "listed twice"),
+        ({"frontend_dir": Path('/srv/"front"')}, "misread"),
+        ({"run_dir": Path("/run/$host")}, "misread"),
+        ({"api_rate": "fast"}, "API rate"),
+        ({"http_port": 0}, "HTTP port"),
+    ],
+)
+def test_layout_rejects_values_that_would_break_the_config(
+    layout: Layout, change: dict[str, object], reason: str
+) -> None:
+    """Addresses, paths, rates and ports that NGINX would misread are refused."""
+    with pytest.raises(ValueError, match=reason):
+        replace(layout, **change)  # type: ignore[arg-type]
+
+
+def test_render_rejects_unknown_placeholders(layout: Layout) -> None:
+    """A placeholder the renderer does not know is an error, not left in the output."""
+    with pytest.raises(ValueError, match="EDGE_PORTS"):
+        render(layout, template="listen ${HTTP_PORT}; ${EDGE_PORTS}")
+
+
+def test_render_without_log_dir_logs_to_stdio(layout: Layout) -> None:
+    """With no log directory the error log goes to stderr and the access log to stdout."""
+    config = render(replace(layout, log_dir=None))
+    assert 'error_log "stderr" warn;' in config
+    assert 'access_log "/dev/stdout" upstreams;' in config
+
+
+def test_docker_conf_is_the_template_rendered_for_compose() -> None:
+    """nginx/docker.conf is up to date: ``python nginx/render.py --docker`` would not change it."""
+    assert DOCKER_CONF.read_text() == render(DOCKER_LAYOUT)
