@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, integration (real Redis and NATS) and end-to-end.
+# Runs the whole test suite: unit, integration (real Redis and NATS), end-to-end (the
+# whole stack from ./start-all.sh on free ports, with the seed's shell test scripts)
+# and browser tests (the system Chromium).
 # Sets everything up first on a fresh machine; extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 cd "$PROJECT_ROOT"
 
 ensure_venv test
-ensure_binaries redis-server nats-server
+ensure_binaries redis-server nats-server nginx chromium curl docker-compose
 
 say "running the test suite"
 exec "$VENV/bin/python" -m pytest "$@"

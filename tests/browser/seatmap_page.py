@@ -1,0 +1,94 @@
+"""SeatMapPage: the seat map in a real Chromium, driven the way a person uses it.
+
+Used by the browser tests and by ``test_frontend.sh``. Chromium is the system's
+(``/usr/bin/chromium``, or ``CHROMIUM_PATH``); Playwright never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
+
+__all__ = ["SeatMapPage", "launch_chromium"]
+
+# Headless flags that keep Chromium off the network it has no business using.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LIVE_TIMEOUT_MS = 10_000
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """The system Chromium, headless."""
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+
+
+class SeatMapPage:
+    """One browser (its own context, so its own session) showing the seat map."""
+
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.page: Page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+        self.base_url = base_url
+
+    def open(self) -> SeatMapPage:
+        """Load the page and wait until it is live with the map drawn."""
+        self.page.goto(self.base_url)
+        self.wait_live()
+        return self
+
+    def wait_live(self, timeout_ms: int = LIVE_TIMEOUT_MS) -> None:
+        expect(self.page.locator("#connection-status")).to_have_attribute(
+            "data-state", "live", timeout=timeout_ms
+        )
+        expect(self.page.locator("[data-seat-id]").first).to_be_visible(timeout=timeout_ms)
+
+    def seat(self, seat_id: str) -> Locator:
+        return self.page.locator(f'[data-seat-id="{seat_id}"]')
+
+    def first_available(self) -> str:
+        seat_id = self.page.locator("[data-seat-id].available").first.get_attribute(
+            "data-seat-id"
+        )
+        assert seat_id, "no seat is available"
+        return seat_id
+
+    def expect_seat(
+        self, seat_id: str, status: str, *, mine: bool | None = None, timeout_ms: int = 1000
+    ) -> None:
+        """Wait until the seat shows ``status`` (and, if given, whether it is ours)."""
+        seat = self.seat(seat_id)
+        expect(seat).to_have_class(re.compile(rf"\b{status}\b"), timeout=timeout_ms)
+        if mine is True:
+            expect(seat).to_have_class(re.compile(r"\bmine\b"), timeout=timeout_ms)
+        elif mine is False:
+            expect(seat).not_to_have_class(re.compile(r"\bmine\b"), timeout=timeout_ms)
+
+    def select(self, seat_id: str) -> None:
+        self.seat(seat_id).click()
+
+    def book(self) -> None:
+        self.page.locator("#book-btn").click()
+
+    def release(self) -> None:
+        self.page.locator("#release-btn").click()
+
+    def message(self) -> Locator:
+        return self.page.locator("#messages")
+
+    def screenshot(self, directory: Path, name: str) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
