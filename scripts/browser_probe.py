@@ -20,7 +20,10 @@ def run(base_url: str, screenshots: Path) -> str:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            first, second = SeatMapPage(browser, base_url).open(), SeatMapPage(browser, base_url).open()
+            first, second = (
+                SeatMapPage(browser, base_url).open(),
+                SeatMapPage(browser, base_url).open(),
+            )
             seat_id = first.first_available()
             first.select(seat_id)
             first.expect_seat(seat_id, "held", mine=True)

@@ -30,9 +30,7 @@ LIVE_TIMEOUT_MS = 10_000
 def launch_chromium(playwright: Playwright) -> Browser:
     """The system Chromium, headless."""
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    return playwright.chromium.launch(
-        executable_path=executable, headless=True, args=CHROMIUM_ARGS
-    )
+    return playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
 
 
 class SeatMapPage:
@@ -58,9 +56,7 @@ class SeatMapPage:
         return self.page.locator(f'[data-seat-id="{seat_id}"]')
 
     def first_available(self) -> str:
-        seat_id = self.page.locator("[data-seat-id].available").first.get_attribute(
-            "data-seat-id"
-        )
+        seat_id = self.page.locator("[data-seat-id].available").first.get_attribute("data-seat-id")
         assert seat_id, "no seat is available"
         return seat_id
 

@@ -1,0 +1,84 @@
+"""The README's commands and the seed's shell test scripts, run as a user runs them."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.script_stack import ScriptStack
+from tests.servers import PROJECT_ROOT
+
+SHELL_TESTS = [
+    "test_integration.sh",
+    "test_e2e.sh",
+    "test_realtime.sh",
+    "test_nginx.sh",
+    "test_frontend.sh",
+]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.3)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.parametrize("script", SHELL_TESTS)
+def test_shell_script_passes_against_running_stack(
+    script_stack: ScriptStack, script: str, tmp_path: Path
+) -> None:
+    """Each seed test script exits 0 against the stack, with no failed check."""
+    result = script_stack.run(script, ARTIFACTS_DIR=str(PROJECT_ROOT / "test-artifacts"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 failed" in result.stdout
+
+
+def test_start_all_twice_starts_no_duplicates(script_stack: ScriptStack) -> None:
+    """A second start-all.sh reports the running stack and leaves its processes alone."""
+    before = script_stack.pid("booking-service")
+    result = script_stack.run("start-all.sh")
+    assert result.returncode == 0
+    assert "already running" in result.stdout
+    assert script_stack.pid("booking-service") == before
+
+
+def test_start_all_serves_the_frontend_and_health(script_stack: ScriptStack) -> None:
+    """Through NGINX, / serves the seat map page and /health reports Redis and NATS ok."""
+    page = httpx.get(script_stack.base_url + "/", timeout=5)
+    assert page.status_code == 200
+    assert 'id="book-btn"' in page.text
+    health = httpx.get(script_stack.base_url + "/health", timeout=5).json()
+    assert (health["redis"], health["nats"]) == ("ok", "ok")
+
+
+def test_start_all_reports_a_taken_port(tmp_path: Path) -> None:
+    """With a port taken, start-all.sh names it, exits non-zero and leaves nothing running."""
+    stack = ScriptStack(tmp_path / "stack")
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", stack.ports["BOOKING_PORT"]))
+        squatter.listen()
+        result = stack.run("start-all.sh")
+    assert result.returncode != 0
+    assert f"port {stack.ports['BOOKING_PORT']} is already in use" in result.stderr
+    assert not any(_listening(port) for port in stack.all_ports)
+
+
+def test_bookings_survive_stop_and_start(tmp_path: Path) -> None:
+    """A booking made before stop-all.sh is still booked after start-all.sh; stop leaves no listener."""
+    stack = ScriptStack(tmp_path / "stack").start()
+    try:
+        body = {"seat_id": "C4", "user_id": "keeper"}
+        for action in ("select", "book"):
+            response = httpx.post(f"{stack.base_url}/api/seats/{action}", json=body, timeout=5)
+            assert response.status_code == 200, response.text
+        assert stack.stop().returncode == 0
+        assert not any(_listening(port) for port in stack.all_ports)
+        stack.start()
+        seats = httpx.get(stack.base_url + "/api/seats", timeout=5).json()
+        assert next(s for s in seats if s["id"] == "C4")["status"] == 2
+    finally:
+        stack.stop()
+    assert not any(_listening(port) for port in stack.all_ports)
