@@ -67,7 +67,7 @@ def test_start_all_reports_a_taken_port(tmp_path: Path) -> None:
 
 
 def test_bookings_survive_stop_and_start(tmp_path: Path) -> None:
-    """A booking made before stop-all.sh is still booked after start-all.sh; stop leaves no listener."""
+    """A booking survives stop-all.sh and start-all.sh; stop-all.sh leaves no listener."""
     stack = ScriptStack(tmp_path / "stack").start()
     try:
         body = {"seat_id": "C4", "user_id": "keeper"}
