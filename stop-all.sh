@@ -20,8 +20,8 @@ stop_one() {
   pid="$(sed -n 1p "$pidfile")"
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + GRACE_SECONDS))
-  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
+  while process_running "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
+  if process_running "$pid"; then
     say "$name did not stop within ${GRACE_SECONDS}s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi

@@ -148,6 +148,14 @@ except Exception:
 PY
 }
 
+# process_running PID: true while PID exists and has not exited (an exited process may
+# linger as a zombie until its new parent reaps it; that counts as stopped).
+process_running() {
+  local state
+  state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)"
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
 # Pidfiles hold two lines: the pid and a marker that its command line contains, so a
 # recycled pid is never mistaken for one of ours.
 
