@@ -47,6 +47,22 @@ def _build_services(settings: BookingSettings) -> Services:
     )
 
 
+async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel the tasks and wait until every one has ended.
+
+    A cancellation can be lost: on Python 3.11, ``asyncio.wait_for`` (which redis-py
+    uses for socket timeouts) returns the result instead of raising when the
+    cancellation lands just as the awaited call completes, and the loop goes on. So
+    cancel again until each task is done.
+    """
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=0.1)
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 @asynccontextmanager
 async def _running(services: Services) -> AsyncIterator[None]:
     """Start NATS, the sweeper and the heartbeat; stop them in reverse order."""
@@ -72,9 +88,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _cancel_all(tasks)
         await services.publisher.close()
         await services.redis.aclose()
 

@@ -13,6 +13,7 @@ from booking_service.app import create_app
 from shared.config import BookingSettings
 from tests.events import EventCollector
 from tests.servers import BookingProcess, NatsServer, RedisServer
+from tests.stack import EdgeStack
 
 SECRET = "test-secret-0123456789abcdef"
 
@@ -114,3 +115,28 @@ def start_booking(
     yield start
     for process in started:
         process.stop()
+
+
+@pytest.fixture(scope="module")
+def edge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EdgeStack]:
+    """Redis, NATS, a booking service (2 s holds) and two edges, shared by a test module."""
+    stack = EdgeStack(tmp_path_factory.mktemp("edge-stack"), booking_env={"HOLD_SECONDS": "2"})
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
+def make_edge_stack(tmp_path: Path) -> Iterator[Callable[..., EdgeStack]]:
+    """Start a fresh EdgeStack for one test (keyword arguments go to EdgeStack)."""
+    started: list[EdgeStack] = []
+
+    def make(**options: Any) -> EdgeStack:
+        stack = EdgeStack(tmp_path / f"stack-{len(started) + 1}", **options)
+        started.append(stack)
+        return stack.start()
+
+    yield make
+    for stack in started:
+        stack.stop()

@@ -55,12 +55,44 @@ class EventCollector:
         """Seat events (heartbeats left out), in arrival order."""
         return [r.payload for r in self.received if r.subject != HEARTBEAT_SUBJECT]
 
-    def of_type(self, event_type: str) -> list[Received]:
-        return [r for r in self.received if r.payload.get("event_type") == event_type]
+    def of_type(self, event_type: str, seat_id: str | None = None) -> list[Received]:
+        """Messages of one event type (``heartbeat`` included), optionally of one seat."""
+        return [
+            r
+            for r in self.received
+            if r.payload.get("event_type") == event_type
+            and (seat_id is None or r.payload.get("seat_id") == seat_id)
+        ]
+
+    @property
+    def heartbeats(self) -> list[Received]:
+        """Heartbeats, in arrival order."""
+        return [r for r in self.received if r.subject == HEARTBEAT_SUBJECT]
+
+    def has_versions(self, first: int, last: int) -> bool:
+        """Whether a seat event of every version from ``first`` to ``last`` has arrived."""
+        seen = {event["version"] for event in self.events}
+        return seen.issuperset(range(first, last + 1))
+
+    async def wait_for_versions(self, first: int, last: int, *, within: float = 5.0) -> None:
+        """Wait for a seat event of every version ``first``…``last``: all of them published."""
+        await self.wait_for(lambda c: c.has_versions(first, last), within=within)
+
+    async def wait_for_beat_after(self, since: float, *, interval: float = 0.5) -> None:
+        """Wait for a heartbeat that arrived more than ``interval`` after ``since``.
+
+        Every booking process beats every ``interval`` seconds on the connection it
+        publishes events on, so by then whatever any of them published before ``since``
+        has arrived: a later count of events is final.
+        """
+        await self.wait_for(
+            lambda c: any(beat.at > since + interval for beat in c.heartbeats),
+            within=interval + 3.0,
+        )
 
     async def wait_for(
-        self, predicate: Callable[[EventCollector], bool], *, timeout: float = 5.0
+        self, predicate: Callable[[EventCollector], bool], *, within: float = 5.0
     ) -> None:
-        """Wait until ``predicate(self)`` holds; fail the test on timeout."""
+        """Wait until ``predicate(self)`` holds; fail the test after ``within`` seconds."""
         async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), timeout)
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self)), within)

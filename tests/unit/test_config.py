@@ -1,0 +1,71 @@
+"""Settings: environment names, parsing and validation."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from shared.config import BookingSettings
+
+ENVIRONMENT = [name.upper() for name in BookingSettings.model_fields]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings under test see only the variables the test sets."""
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_settings_redis_url_accepts_seed_host_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed's REDIS_URL 'localhost:6379' becomes 'redis://localhost:6379'."""
+    monkeypatch.setenv("REDIS_URL", "localhost:6379")
+    assert BookingSettings().redis_url == "redis://localhost:6379"
+
+
+def test_settings_redis_url_keeps_full_urls() -> None:
+    """A REDIS_URL with a scheme is kept as given."""
+    url = "rediss://user:pw@cache.example:6380/2"
+    assert BookingSettings(redis_url=url).redis_url == url
+
+
+def test_settings_hold_seconds_parsed_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HOLD_SECONDS is read as seconds, fractions allowed, and given to Lua in ms."""
+    monkeypatch.setenv("HOLD_SECONDS", "1.5")
+    settings = BookingSettings()
+    assert settings.hold_seconds == 1.5
+    assert settings.hold_ms == 1500
+
+
+def test_settings_defaults_match_the_spec() -> None:
+    """Without environment: port 8080 on 127.0.0.1, 30 s holds, a 10x10 venue."""
+    settings = BookingSettings()
+    assert (settings.host, settings.port, settings.hold_seconds) == ("127.0.0.1", 8080, 30.0)
+    assert settings.venue().size == 100
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "7200"])
+def test_settings_hold_seconds_rejects_nonsense(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """A zero, negative, non-numeric or absurdly long HOLD_SECONDS is refused at start."""
+    monkeypatch.setenv("HOLD_SECONDS", value)
+    with pytest.raises(ValidationError, match="hold_seconds"):
+        BookingSettings()
+
+
+def test_settings_nats_url_comma_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NATS_URL may list several servers separated by commas, spaces and blanks ignored."""
+    monkeypatch.setenv("NATS_URL", "nats://a:4222, nats://b:4222,,nats://c:4222 ")
+    assert BookingSettings().nats_servers() == ["nats://a:4222", "nats://b:4222", "nats://c:4222"]
+
+
+def test_settings_single_nats_url_is_a_one_item_list() -> None:
+    """A single NATS_URL gives one server."""
+    assert BookingSettings(nats_url="nats://x:1").nats_servers() == ["nats://x:1"]
+
+
+def test_settings_venue_size_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """VENUE_ROWS changes the layout without code changes."""
+    monkeypatch.setenv("VENUE_ROWS", "27")
+    assert BookingSettings().venue().seat_ids[-1] == "AA10"
