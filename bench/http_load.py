@@ -58,7 +58,7 @@ async def _client(
     ]
     reader, writer = await asyncio.open_connection(host, port)
     try:
-        while (now := time.perf_counter()) < until:
+        while time.perf_counter() < until:
             for request in cycle:
                 started = time.perf_counter()
                 writer.write(request)

@@ -66,7 +66,31 @@ class BookingSettings(ServiceSettings):
 
 
 class EdgeSettings(ServiceSettings):
-    """An edge server: where it listens and the booking service it relays to."""
+    """An edge server: where it listens, the booking service it relays to, and its limits."""
 
     port: int = Field(3000, ge=1, le=65535)
     booking_service_url: str = "http://localhost:8080"
+    # Comma-separated Origin header values a browser may connect from; empty allows any.
+    allowed_origins: str = ""
+    max_message_bytes: int = Field(4096, ge=256, le=1 << 20)
+    rate_limit_per_second: float = Field(20.0, gt=0)
+    rate_limit_burst: int = Field(40, ge=1)
+    # Messages refused by the rate limit in a row before the connection is closed (1008).
+    rate_limit_strikes: int = Field(40, ge=1)
+    # Bytes a client may leave unread in its outgoing buffer before it is dropped (1013).
+    slow_client_bytes: int = Field(256 * 1024, ge=4096)
+    # SO_SNDBUF of each client socket, so the kernel cannot hide a stalled client behind
+    # megabytes of its own buffering; 0 leaves the kernel's autotuning on.
+    send_buffer_bytes: int = Field(64 * 1024, ge=0)
+    ping_interval: float = Field(20.0, gt=0)
+    ping_timeout: float = Field(20.0, gt=0)
+    booking_timeout: float = Field(3.0, gt=0, le=60)
+    # How long a version gap may stay open before the edge fetches a fresh snapshot.
+    gap_timeout: float = Field(0.2, gt=0, le=10)
+    # How often the edge polls the snapshot while NATS is unreachable.
+    poll_interval: float = Field(1.0, gt=0, le=60)
+
+    def origins(self) -> list[str] | None:
+        """``ALLOWED_ORIGINS`` as a list, or None when any origin is allowed."""
+        values = [origin.strip() for origin in self.allowed_origins.split(",") if origin.strip()]
+        return values or None

@@ -1,0 +1,120 @@
+"""BookingClient: the booking service's REST API as the edge uses it, over one pooled client.
+
+Every call is bounded by timeouts. Failures come back as two exceptions::
+
+    BookingError
+     ├── BookingUnavailable   the service cannot be reached, timed out or answered 5xx
+     └── BookingRefused       it answered 4xx; ``str(error)`` is its ``error`` sentence
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+__all__ = [
+    "BookingClient",
+    "BookingError",
+    "BookingRefused",
+    "BookingUnavailable",
+    "NewSession",
+]
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "The booking service is unavailable; please try again shortly"
+
+
+class BookingError(Exception):
+    """A call to the booking service did not succeed."""
+
+
+class BookingUnavailable(BookingError):
+    """The booking service could not answer."""
+
+
+class BookingRefused(BookingError):
+    """The booking service refused the request (4xx)."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    """A session the booking service issued."""
+
+    token: str
+    user_id: str
+
+
+class BookingClient:
+    """One ``httpx.AsyncClient`` (keep-alive pool, timeouts) for every call of this edge."""
+
+    def __init__(self, base_url: str, *, timeout: float, max_connections: int = 64) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
+
+    async def aclose(self) -> None:
+        """Close the pool's connections."""
+        await self._http.aclose()
+
+    async def start_session(self, user_id: str | None) -> NewSession:
+        """A new session for ``user_id`` (or a made-up one)."""
+        body = await self._call("POST", "/api/session", {"user_id": user_id} if user_id else {})
+        token, shown = body.get("session_token"), body.get("user_id")
+        if not isinstance(token, str) or not isinstance(shown, str):
+            raise BookingUnavailable("The booking service sent an unexpected session reply")
+        return NewSession(token, shown)
+
+    async def seat_command(self, action: str, seat_id: str, token: str) -> dict[str, Any]:
+        """``POST /api/seats/<action>`` as the session ``token``; the success body."""
+        return await self._call(
+            "POST", f"/api/seats/{action}", {"seat_id": seat_id, "session_token": token}
+        )
+
+    async def venue(self) -> dict[str, Any]:
+        """The versioned snapshot of ``GET /api/venue``."""
+        body = await self._call("GET", "/api/venue", None)
+        seats = body.get("seats")
+        if not isinstance(body.get("version"), int) or not isinstance(seats, list):
+            raise BookingUnavailable("The booking service sent an unexpected venue snapshot")
+        if not all(isinstance(seat, dict) and isinstance(seat.get("id"), str) for seat in seats):
+            raise BookingUnavailable("The booking service sent an unexpected venue snapshot")
+        return body
+
+    async def _call(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+        content = orjson.dumps(body) if body is not None else None
+        headers = {"content-type": "application/json"} if body is not None else None
+        try:
+            response = await self._http.request(method, path, content=content, headers=headers)
+        except httpx.HTTPError as exc:
+            logger.warning(
+                "booking service call failed: %s", type(exc).__name__, extra={"path": path}
+            )
+            raise BookingUnavailable(UNAVAILABLE) from exc
+        try:
+            parsed = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            parsed = None
+        reply: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
+        if response.status_code >= 500 or not reply:
+            logger.warning(
+                "booking service answered %s", response.status_code, extra={"path": path}
+            )
+            raise BookingUnavailable(str(reply.get("error") or UNAVAILABLE))
+        if response.status_code >= 400:
+            raise BookingRefused(
+                str(reply.get("error") or "Request refused"), status=response.status_code
+            )
+        return reply

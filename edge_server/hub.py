@@ -1,0 +1,115 @@
+"""Hub: the connected clients of this edge and the one way to send them all a frame.
+
+A broadcast serialises nothing: the caller hands over the finished frame and
+``websockets.broadcast`` writes it to every open connection without waiting. There is
+no backpressure, so the hub watches for clients that stop reading. Each client socket's
+kernel send buffer is capped (``send_buffer_bytes``) so that unread data shows up in
+the transport rather than in the kernel; a connection whose
+transport passes its ``write_limit`` tells the hub (``pause_writing``), and at the next
+broadcast any such connection holding more than ``slow_client_bytes`` unsent is closed
+with 1013 (try again later) instead of being written to. Other clients never wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.frames import CloseCode
+
+from edge_server.stats import Stats
+
+__all__ = ["Hub"]
+
+logger = logging.getLogger(__name__)
+
+
+class Hub:
+    """Open client connections; ``broadcast`` reaches each of them once, in call order."""
+
+    def __init__(
+        self,
+        stats: Stats,
+        *,
+        slow_client_bytes: int,
+        close_timeout: float,
+        send_buffer_bytes: int = 0,
+    ) -> None:
+        self._stats = stats
+        self._slow_client_bytes = slow_client_bytes
+        self._send_buffer_bytes = send_buffer_bytes
+        self._close_timeout = close_timeout
+        self._clients: set[ServerConnection] = set()
+        self._backlogged: set[ServerConnection] = set()
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    def connection_type(self) -> type[ServerConnection]:
+        """A ServerConnection that reports to this hub when its write buffer fills up."""
+        hub = self
+
+        class HubConnection(ServerConnection):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                super().connection_made(transport)
+                if hub._send_buffer_bytes:
+                    sock = transport.get_extra_info("socket")
+                    if sock is not None:
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, hub._send_buffer_bytes)
+
+            def pause_writing(self) -> None:
+                super().pause_writing()
+                hub._backlogged.add(self)
+
+        return HubConnection
+
+    def add(self, connection: ServerConnection) -> None:
+        """Include the connection in every broadcast from now on."""
+        self._clients.add(connection)
+
+    def remove(self, connection: ServerConnection) -> None:
+        """Stop broadcasting to the connection. Idempotent."""
+        self._clients.discard(connection)
+        self._backlogged.discard(connection)
+
+    def broadcast(self, frame: bytes) -> None:
+        """Send ``frame`` (UTF-8 JSON) to every client as a text frame, without waiting."""
+        if self._backlogged:
+            self._drop_slow_clients()
+        broadcast(self._clients, frame, text=True)
+        self._stats.broadcasts += 1
+        self._stats.messages_out += len(self._clients)
+
+    async def close(self) -> None:
+        """Wait for the slow clients being closed to be gone."""
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+
+    def _drop_slow_clients(self) -> None:
+        for connection in list(self._backlogged):
+            if not connection.paused:
+                self._backlogged.discard(connection)
+                continue
+            buffered = connection.transport.get_write_buffer_size()
+            if buffered <= self._slow_client_bytes:
+                continue
+            logger.info(
+                "dropping slow client",
+                extra={"remote": str(connection.remote_address), "buffered": buffered},
+            )
+            self.remove(connection)
+            self._stats.slow_clients_dropped += 1
+            task = asyncio.create_task(self._close_slow(connection))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def _close_slow(self, connection: ServerConnection) -> None:
+        """Close with 1013; a client that does not even read the close frame is cut off."""
+        try:
+            async with asyncio.timeout(self._close_timeout):
+                await connection.close(CloseCode.TRY_AGAIN_LATER, "client too slow")
+        except TimeoutError:
+            connection.transport.abort()

@@ -1,0 +1,92 @@
+"""The edge's listening socket: WebSocket on ``/ws``; ``/health`` and ``/stats`` answered
+during the handshake hook, on the same port.
+
+Connections are configured for many small messages to many clients: no compression
+(it triples memory per connection), a small ``max_size`` (bigger frames close with
+1009), keepalive pings, and a write limit past which the hub considers a client slow.
+Closing the server closes every connection with 1001 (going away), so clients
+reconnect elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
+from websockets.typing import Origin
+
+from edge_server.hub import Hub
+from shared.config import EdgeSettings
+
+__all__ = ["WS_PATHS", "create_server"]
+
+logger = logging.getLogger(__name__)
+
+WS_PATHS = frozenset({"/ws", "/ws/"})
+CLOSE_TIMEOUT = 2.0
+
+Handler = Callable[[ServerConnection], Awaitable[None]]
+Report = Callable[[], dict[str, Any]]
+
+
+def _json_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
+    payload = orjson.dumps(body)
+    headers = Headers(
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            ("Cache-Control", "no-store"),
+            ("Connection", "close"),
+        ]
+    )
+    return Response(status.value, status.phrase, headers, payload)
+
+
+def _router(
+    health: Report, stats: Report
+) -> Callable[[ServerConnection, Request], Response | None]:
+    """The handshake hook: answers the HTTP paths, lets ``/ws`` through, 404 for the rest."""
+
+    def process_request(_: ServerConnection, request: Request) -> Response | None:
+        path = request.path.partition("?")[0]
+        if path in WS_PATHS:
+            return None
+        if path == "/health":
+            return _json_response(HTTPStatus.OK, health())
+        if path == "/stats":
+            return _json_response(HTTPStatus.OK, stats())
+        return _json_response(HTTPStatus.NOT_FOUND, {"error": f"No such path: {path[:100]}"})
+
+    return process_request
+
+
+def create_server(
+    settings: EdgeSettings, handler: Handler, hub: Hub, *, health: Report, stats: Report
+) -> Server:
+    """The (not yet started) server; use it as ``async with create_server(...) as server``."""
+    allowed = settings.origins()
+    # None in the list lets clients without an Origin header (not browsers) connect.
+    origins = None if allowed is None else [*(Origin(value) for value in allowed), None]
+    return serve(
+        handler,
+        settings.host,
+        settings.port,
+        origins=origins,
+        compression=None,
+        process_request=_router(health, stats),
+        server_header=None,
+        open_timeout=10,
+        ping_interval=settings.ping_interval,
+        ping_timeout=settings.ping_timeout,
+        close_timeout=CLOSE_TIMEOUT,
+        max_size=settings.max_message_bytes,
+        max_queue=16,
+        write_limit=max(4096, settings.slow_client_bytes // 4),
+        create_connection=hub.connection_type(),
+    )

@@ -1,0 +1,213 @@
+"""ClientSession: one browser connection, bound to one booking-service session.
+
+The session promises, per connection:
+
+- ``WELCOME`` first; then one answer per message, in order: ``SUBSCRIBE_ACK`` (followed
+  by ``VENUE_STATE``), the matching ``…_RESPONSE``, or ``ERROR``.
+- Every seat command acts as this connection's session (its token goes to the booking
+  service), whatever ``user_id`` the message claims. ``SUBSCRIBE`` with a
+  ``session_token`` resumes that session; otherwise one is started, also when a seat
+  command comes before any ``SUBSCRIBE`` (seed clients expect commands to just work).
+- ``VENUE_STATE`` is taken from the mirror right before it is written, with no await in
+  between, so it includes every ``SEAT_UPDATE`` broadcast before it and none after.
+- Flooding is answered with one ``ERROR`` per streak and, if it goes on, close 1008.
+  Oversized frames are closed with 1009 by the WebSocket layer (``max_size``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+
+from edge_server.booking_client import BookingClient, BookingError
+from edge_server.hub import Hub
+from edge_server.mirror import VenueMirror
+from edge_server.protocol import (
+    RESPONSE_TYPES,
+    Command,
+    ProtocolError,
+    encode,
+    error_frame,
+    parse_command,
+    response_frame,
+)
+from edge_server.ratelimit import Admission, RateLimiter
+from edge_server.stats import Stats
+from edge_server.tokens import user_id_of
+from shared.messages import MessageType
+
+__all__ = ["ClientSession", "SessionContext"]
+
+logger = logging.getLogger(__name__)
+
+ABUSIVE_CLOSE_TIMEOUT = 0.5
+
+_ACTIONS = {
+    MessageType.SELECT_SEAT: "select",
+    MessageType.BOOK_SEAT: "book",
+    MessageType.RELEASE_SEAT: "release",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionContext:
+    """What every connection of this edge shares."""
+
+    hub: Hub
+    mirror: VenueMirror
+    booking: BookingClient
+    stats: Stats
+    rate_per_second: float
+    rate_burst: int
+    rate_strikes: int
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class ClientSession:
+    """Speaks the protocol with one connection until it closes."""
+
+    __slots__ = ("_connection", "_context", "_id", "_limiter", "_token", "_user_id")
+
+    def __init__(self, connection: ServerConnection, context: SessionContext) -> None:
+        self._connection = connection
+        self._context = context
+        self._id = secrets.token_hex(6)
+        self._limiter = RateLimiter(
+            rate=context.rate_per_second,
+            burst=context.rate_burst,
+            strikes=context.rate_strikes,
+            now=time.monotonic(),
+        )
+        self._token: str | None = None
+        self._user_id: str | None = None
+
+    async def run(self) -> None:
+        """Welcome the client, then answer its messages until the connection closes."""
+        hub = self._context.hub
+        self._context.stats.connections_total += 1
+        try:
+            await self._send(
+                encode(
+                    MessageType.WELCOME,
+                    {
+                        "client_id": self._id,
+                        "total_clients": len(hub) + 1,
+                        "server_time": _now_iso(),
+                    },
+                )
+            )
+            hub.add(self._connection)
+            async for message in self._connection:
+                if not await self._receive(message):
+                    return
+        except ConnectionClosed:
+            logger.debug("client went away", extra={"client": self._id})
+        finally:
+            hub.remove(self._connection)
+
+    async def _send(self, frame: bytes) -> None:
+        self._context.stats.messages_out += 1
+        await self._connection.send(frame, text=True)
+
+    async def _receive(self, message: str | bytes) -> bool:
+        """Handle one message; False once the connection is being closed."""
+        stats = self._context.stats
+        stats.messages_in += 1
+        admission = self._limiter.admit(time.monotonic())
+        if admission is not Admission.ALLOWED:
+            stats.rate_limited += 1
+            if admission is Admission.REFUSED:
+                await self._send(error_frame("Too many messages; slow down"))
+            elif admission is Admission.ABUSIVE:
+                stats.abusive_clients_closed += 1
+                logger.info("closing flooding client", extra={"client": self._id})
+                await self._close_abusive()
+                return False
+            return True
+        try:
+            command = parse_command(message)
+        except ProtocolError as exc:
+            await self._send(error_frame(str(exc)))
+            return True
+        if command.type is MessageType.SUBSCRIBE:
+            await self._subscribe(command)
+        else:
+            await self._seat_command(command)
+        return True
+
+    async def _close_abusive(self) -> None:
+        """Close with 1008, waiting only briefly for the closing handshake: the flood's
+        unread messages keep reading paused, so the client's close frame may never be read."""
+        try:
+            async with asyncio.timeout(ABUSIVE_CLOSE_TIMEOUT):
+                await self._connection.close(CloseCode.POLICY_VIOLATION, "message rate exceeded")
+        except TimeoutError:
+            self._connection.transport.abort()
+
+    async def _subscribe(self, command: Command) -> None:
+        ack: dict[str, object] = {"client_id": self._id}
+        resumed = command.session_token is not None and self._resume(command.session_token)
+        success, message = True, "Subscribed to seat updates"
+        if not resumed and (self._token is None or command.session_token is not None):
+            try:
+                await self._start_session(command.user_id)
+            except BookingError as exc:
+                success, message = False, str(exc)
+            else:
+                if command.session_token is not None:
+                    message = "Session token not recognised; started a new session"
+        ack["user_id"] = self._user_id if self._user_id is not None else command.user_id
+        if self._token is not None:
+            ack["session_token"] = self._token
+        await self._send(
+            response_frame(MessageType.SUBSCRIBE_ACK, success=success, message=message, data=ack)
+        )
+        # No await between reading the mirror and writing its state (see module docstring).
+        state = self._context.mirror.venue_state()
+        if state is not None:
+            await self._send(state)
+
+    def _resume(self, token: str) -> bool:
+        user_id = user_id_of(token)
+        if user_id is None:
+            return False
+        self._token, self._user_id = token, user_id
+        return True
+
+    async def _start_session(self, user_id: str | None) -> None:
+        session = await self._context.booking.start_session(user_id)
+        self._token, self._user_id = session.token, session.user_id
+        logger.debug("session started", extra={"client": self._id, "user": session.user_id})
+
+    async def _seat_command(self, command: Command) -> None:
+        assert command.seat_id is not None
+        kind = RESPONSE_TYPES[command.type]
+        data: dict[str, object] = {"seat_id": command.seat_id}
+        try:
+            if self._token is None:
+                await self._start_session(command.user_id)
+            assert self._token is not None
+            reply = await self._context.booking.seat_command(
+                _ACTIONS[command.type], command.seat_id, self._token
+            )
+        except BookingError as exc:
+            data["user_id"] = self._user_id
+            await self._send(response_frame(kind, success=False, message=str(exc), data=data))
+            return
+        data["user_id"] = self._user_id
+        for key in ("version", "expires_at", "seat"):
+            if key in reply:
+                data[key] = reply[key]
+        message = str(reply.get("message") or "Done")
+        await self._send(response_frame(kind, success=True, message=message, data=data))

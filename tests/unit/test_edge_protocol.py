@@ -1,0 +1,82 @@
+"""Parsing client frames and reading session tokens at the edge."""
+
+from __future__ import annotations
+
+import base64
+
+import orjson
+import pytest
+
+from edge_server.protocol import Command, ProtocolError, error_frame, parse_command, response_frame
+from edge_server.tokens import user_id_of
+from shared.messages import MessageType
+
+
+def test_protocol_parses_seed_commands() -> None:
+    """The seed's SUBSCRIBE and seat commands parse into commands."""
+    assert parse_command('{"type": "SUBSCRIBE", "data": {"user_id": "u1"}}') == Command(
+        MessageType.SUBSCRIBE, user_id="u1"
+    )
+    command = parse_command(b'{"type": "BOOK_SEAT", "data": {"seat_id": "J10", "user_id": "u1"}}')
+    assert command == Command(MessageType.BOOK_SEAT, seat_id="J10", user_id="u1")
+
+
+def test_protocol_subscribe_without_data_is_fine() -> None:
+    """SUBSCRIBE with no data (or null data) asks for a fresh session."""
+    assert parse_command('{"type": "SUBSCRIBE"}').type is MessageType.SUBSCRIBE
+    assert parse_command('{"type": "SUBSCRIBE", "data": null}').user_id is None
+
+
+def test_protocol_invalid_claimed_user_id_on_a_command_is_ignored() -> None:
+    """A seat command's user_id is only a hint: an invalid one is dropped, not an error."""
+    command = parse_command('{"type": "SELECT_SEAT", "data": {"seat_id": "A1", "user_id": "a b"}}')
+    assert command.user_id is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "sentence"),
+    [
+        ("{", "not valid JSON"),
+        ("null", "must be a JSON object"),
+        ('{"type": ["SUBSCRIBE"]}', "'type' is required"),
+        ('{"type": "SEAT_UPDATE"}', "Unknown message type 'SEAT_UPDATE'"),
+        ('{"type": "SUBSCRIBE", "data": "x"}', "'data' must be a JSON object"),
+        ('{"type": "RELEASE_SEAT", "data": {"seat_id": "a1"}}', "invalid format"),
+        ('{"type": "SELECT_SEAT", "data": {"seat_id": "A1", "user_id": 3}}', "'user_id' must be"),
+        ('{"type": "SUBSCRIBE", "data": {"session_token": ""}}', "'session_token' must be"),
+    ],
+)
+def test_protocol_rejects_malformed_frames_with_a_sentence(raw: str, sentence: str) -> None:
+    """Every malformed frame raises ProtocolError whose text says what is wrong."""
+    with pytest.raises(ProtocolError, match=sentence.replace("[", r"\[")):
+        parse_command(raw)
+
+
+def test_protocol_frames_are_one_json_object_each() -> None:
+    """ERROR and …_RESPONSE frames have the SPEC's shape."""
+    assert orjson.loads(error_frame("Nope")) == {"type": "ERROR", "data": {"error": "Nope"}}
+    frame = response_frame(
+        MessageType.SELECT_SEAT_RESPONSE, success=True, message="ok", data={"seat_id": "A1"}
+    )
+    assert orjson.loads(frame) == {
+        "type": "SELECT_SEAT_RESPONSE",
+        "data": {"success": True, "message": "ok", "data": {"seat_id": "A1"}},
+    }
+
+
+def _token(claims: object) -> str:
+    payload = base64.urlsafe_b64encode(orjson.dumps(claims)).rstrip(b"=").decode()
+    return f"{payload}.c2lnbmF0dXJl"
+
+
+def test_tokens_user_id_is_read_from_the_claims() -> None:
+    """The uid claim of a well-formed token is its user id."""
+    assert user_id_of(_token({"sid": "s1", "uid": "alice", "iat": 1})) == "alice"
+
+
+@pytest.mark.parametrize(
+    "token", ["", "no-dot", "!!!.sig", _token(["uid"]), _token({"uid": 5}), _token({"sid": "x"})]
+)
+def test_tokens_unreadable_token_has_no_user(token: str) -> None:
+    """A token without a readable uid claim names nobody."""
+    assert user_id_of(token) is None
