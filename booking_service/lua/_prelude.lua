@@ -60,3 +60,18 @@ local function check_owner(seat, hold, owner, now)
   end
   return nil
 end
+
+-- Loads a seat that `owner` must hold right now. Returns nil, seat, hold, now when the
+-- caller may go on; otherwise the refusal {code, version, seat JSON, now, ''} to return.
+local function load_owned(seat_id, owner)
+  local now = now_ms()
+  local seat, hold, code = load_seat(seat_id)
+  if code then
+    return {code, 0, '', now, ''}
+  end
+  code = check_owner(seat, hold, owner, now)
+  if code then
+    return {code, redis.call('GET', VERSION) or 0, cjson.encode(seat), now, ''}
+  end
+  return nil, seat, hold, now
+end

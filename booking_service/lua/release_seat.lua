@@ -4,16 +4,10 @@
 -- Returns {code, version, seat JSON, now ms, user id}; code is
 --   'ok' available again (version bumped, an event is due), or one of
 --   'unknown', 'booked', 'not_held', 'not_yours', 'expired' (nothing changed)
-local seat_id, owner = ARGV[1], ARGV[2]
-local now = now_ms()
-local seat, hold, code = load_seat(seat_id)
-if code then
-  return {code, 0, '', now, ''}
+local refusal, seat, hold, now = load_owned(ARGV[1], ARGV[2])
+if refusal then
+  return refusal
 end
-code = check_owner(seat, hold, owner, now)
-if code then
-  return {code, redis.call('GET', VERSION) or 0, cjson.encode(seat), now, ''}
-end
-drop_hold(seat_id, hold)
-local version, encoded = store_seat(seat_id, available_seat(seat))
+drop_hold(ARGV[1], hold)
+local version, encoded = store_seat(ARGV[1], available_seat(seat))
 return {'ok', version, encoded, now, hold.user_id}
