@@ -52,24 +52,8 @@ def event_payload(change: Change) -> dict[str, Any]:
     }
 
 
-class EventPublisher:
-    """Publishes on a NATS link that keeps (re)connecting for as long as it lives."""
-
-    def __init__(self, servers: list[str], *, name: str) -> None:
-        self._link = NatsLink(servers, name=name)
-
-    @property
-    def connected(self) -> bool:
-        """Whether NATS is reachable right now."""
-        return self._link.connected
-
-    def start(self) -> None:
-        """Begin connecting in the background; the service runs without NATS meanwhile."""
-        self._link.start()
-
-    async def close(self) -> None:
-        """Stop connecting, flush what is pending and close the connection."""
-        await self._link.close(drain=True)
+class EventPublisher(NatsLink):
+    """Publishes seat events on a NATS link that keeps (re)connecting while it lives."""
 
     async def publish_change(self, change: Change) -> None:
         """Publish the change's event on its subject (``seats.held`` …)."""
@@ -81,7 +65,7 @@ class EventPublisher:
         await self._publish(HEARTBEAT_SUBJECT, orjson.dumps(body))
 
     async def _publish(self, subject: str, payload: bytes) -> None:
-        client = self._link.client
+        client = self.client
         if client is None or client.is_closed:
             return
         try:

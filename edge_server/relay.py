@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 MessageHandler = Callable[[str, bytes], None]
 
 
-class NatsRelay:
-    """A NATS link subscribed to every seat subject."""
+class NatsRelay(NatsLink):
+    """A NATS link subscribed to every seat subject; pending messages are dropped on close."""
 
     def __init__(
         self,
@@ -37,22 +37,13 @@ class NatsRelay:
         name: str = "edge-server",
     ) -> None:
         self._on_message = on_message
-        self._link = NatsLink(
-            servers, name=name, on_connect=self._subscribe, on_ready=on_reconnected
+        super().__init__(
+            servers,
+            name=name,
+            on_connect=self._subscribe,
+            on_ready=on_reconnected,
+            drain_on_close=False,
         )
-
-    @property
-    def connected(self) -> bool:
-        """Whether events are flowing right now."""
-        return self._link.connected
-
-    def start(self) -> None:
-        """Begin connecting in the background."""
-        self._link.start()
-
-    async def close(self) -> None:
-        """Stop connecting and close the connection (pending messages are dropped)."""
-        await self._link.close(drain=False)
 
     async def _subscribe(self, client: Client) -> None:
         await client.subscribe(SUBJECT_ALL, cb=self._deliver)

@@ -4,7 +4,8 @@ A service runs while NATS is away: until the first connection ``client`` is None
 ``connected`` is false; after it, nats-py reconnects by itself (and restores
 subscriptions). ``on_connect`` prepares each new client (e.g. subscribes) before it
 is used; ``on_ready`` runs after the first connection and after every reconnection,
-since whatever was published meanwhile was missed.
+since whatever was published meanwhile was missed. ``close()`` flushes what is
+pending when ``drain_on_close`` is set, else drops it.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ class NatsLink:
         name: str,
         on_connect: Callable[[Client], Awaitable[None]] | None = None,
         on_ready: Callable[[], None] | None = None,
+        drain_on_close: bool = True,
     ) -> None:
         self._servers = servers
+        self._drain_on_close = drain_on_close
         self._name = name
         self._on_connect = on_connect
         self._on_ready = on_ready
@@ -57,15 +60,15 @@ class NatsLink:
         """Begin connecting in the background."""
         self._connecting = asyncio.create_task(self._connect_forever(), name=f"nats-{self._name}")
 
-    async def close(self, *, drain: bool) -> None:
-        """Stop connecting; then flush what is pending (``drain``) or drop it, and close."""
+    async def close(self) -> None:
+        """Stop connecting; flush what is pending (or drop it) and close the connection."""
         if self._connecting is not None:
             self._connecting.cancel()
             await asyncio.gather(self._connecting, return_exceptions=True)
         client = self._client
         if client is None or client.is_closed:
             return
-        if drain:
+        if self._drain_on_close:
             try:
                 await asyncio.wait_for(client.drain(), timeout=2)
                 return
