@@ -9,7 +9,8 @@ seconds. For every change it measures the time from the actor's command to the
 receipt of its ``SEAT_UPDATE`` by the last client, and it checks that every client got
 every update, in version order. It prints p50/p99/max of that latency, missed and
 out-of-order updates, and each edge's resident memory per idle connection (VmRSS
-before and after the clients connected).
+before and after the clients connected). With ``--via-nginx`` the clients connect
+through NGINX (the project's config, ``least_conn`` over both edges) instead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import httpx
 
 from bench.fanout_client import run_worker
 from bench.stats import summary
+from tests.servers import NginxServer
 from tests.stack import EdgeStack
 
 logger = logging.getLogger("bench.edge_fanout")
@@ -63,10 +65,9 @@ def vm_rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-def start_workers(stack: EdgeStack, clients: int, processes: int, token: str) -> list[Worker]:
+def start_workers(urls: list[str], clients: int, processes: int, token: str) -> list[Worker]:
     """Client processes holding ``clients`` connections between them, once all are open."""
     context = multiprocessing.get_context("spawn")
-    urls = [stack.ws_url(index) for index in range(len(stack.edges))]
     workers: list[Worker] = []
     for index in range(processes):
         count = clients // processes + (1 if index < clients % processes else 0)
@@ -125,14 +126,14 @@ async def act(api: str, token: str, *, changes: int, interval: float) -> dict[in
     return sent
 
 
-def run(stack: EdgeStack, args: argparse.Namespace) -> Outcome:
+def run(stack: EdgeStack, urls: list[str], args: argparse.Namespace) -> Outcome:
     """Connect the clients, measure memory, drive the changes, gather the tallies."""
     token = httpx.post(f"{stack.api}/api/session", json={"user_id": "bench"}).json()[
         "session_token"
     ]
     before = [vm_rss_kib(edge.pid) for edge in stack.edges]
     logger.info("connecting %d clients", args.clients)
-    workers = start_workers(stack, args.clients, args.processes, token)
+    workers = start_workers(urls, args.clients, args.processes, token)
     try:
         time.sleep(1.0)
         after = [vm_rss_kib(edge.pid) for edge in stack.edges]
@@ -176,8 +177,10 @@ def report(args: argparse.Namespace, outcome: Outcome) -> None:
         if args.duration
         else f"{args.changes} changes every {args.interval * 1000:g} ms"
     )
+    route = "through NGINX" if args.via_nginx else "direct"
     print(
-        f"edge fan-out: {outcome.clients} clients on 2 edges ({args.processes} processes), {mode}"
+        f"edge fan-out: {outcome.clients} clients on 2 edges, {route} "
+        f"({args.processes} processes), {mode}"
     )
     print(f"  command -> last client's SEAT_UPDATE: {summary(outcome.latencies_s)}")
     print(
@@ -202,6 +205,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between changes")
     parser.add_argument("--rate", type=float, default=50.0, help="changes/s with --duration")
     parser.add_argument("--duration", type=float, default=0.0, help="steady run length (s)")
+    parser.add_argument("--via-nginx", action="store_true", help="connect through NGINX")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -211,10 +215,22 @@ def main() -> None:
         stack = EdgeStack(
             Path(tmp), booking_env={"HOLD_SECONDS": "3600"}, edge_env={"LOG_LEVEL": "warning"}
         )
+        nginx: NginxServer | None = None
         try:
             stack.start()
-            outcome = run(stack, args)
+            urls = [stack.ws_url(index) for index in range(len(stack.edges))]
+            if args.via_nginx:
+                nginx = NginxServer(
+                    Path(tmp) / "nginx",
+                    booking=stack.api.removeprefix("http://"),
+                    edges=[f"127.0.0.1:{edge.port}" for edge in stack.edges],
+                )
+                nginx.start()
+                urls = [nginx.url.replace("http://", "ws://") + "/ws"]
+            outcome = run(stack, urls, args)
         finally:
+            if nginx is not None:
+                nginx.stop()
             stack.stop()
     report(args, outcome)
 

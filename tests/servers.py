@@ -27,6 +27,7 @@ __all__ = [
     "EdgeProcess",
     "ManagedProcess",
     "NatsServer",
+    "NginxServer",
     "RedisServer",
     "ServerError",
     "find_binary",
@@ -246,3 +247,40 @@ class EdgeProcess(ServiceProcess):
     """``python -m edge_server`` relaying to the given booking service."""
 
     module = "edge_server"
+
+
+class NginxServer(ManagedProcess):
+    """NGINX from the project's template, in front of the given booking service and edges."""
+
+    def __init__(self, directory: Path, *, booking: str, edges: list[str]) -> None:
+        from nginx.render import Layout, render
+
+        self.port = free_port()
+        layout = Layout(
+            http_port=self.port,
+            booking=booking,
+            edges=tuple(edges),
+            frontend_dir=PROJECT_ROOT / "frontend",
+            run_dir=directory,
+            log_dir=directory,
+        )
+        (directory / "nginx").mkdir(parents=True, exist_ok=True)
+        config = directory / "nginx.conf"
+        config.write_text(render(layout))
+        argv = [find_binary("nginx"), "-c", str(config), "-p", str(directory), "-g", "daemon off;"]
+        super().__init__("nginx", argv, log_path=directory / "nginx.log")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        super().start()
+
+        def ready() -> bool:
+            self.ensure_alive()
+            with contextlib.suppress(httpx.HTTPError):
+                return httpx.get(self.url + "/nginx-health", timeout=1).status_code == 200
+            return False
+
+        wait_until(ready, timeout=START_TIMEOUT, what=f"nginx on :{self.port}")
