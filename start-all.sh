@@ -6,6 +6,7 @@
 # Ports and settings come from the environment (defaults in brackets):
 #   HTTP_PORT [80, or 8000 when not root]  BOOKING_PORT [8080]  EDGE_PORTS ["3000 3001"]
 #   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
+#   ALLOW_TOKENLESS_WRITES [true]: false refuses seed-style writes without a session
 #   STACK_DIR [the project folder]: where data/, logs/ and run/ (pidfiles) live
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
@@ -97,7 +98,7 @@ await nats http_ok "http://127.0.0.1:$NATS_MONITOR_PORT/healthz"
 
 launch booking-service "booking_service" \
   HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$NATS_URL" DATA_DIR="$DATA_DIR" \
-  HOLD_SECONDS="${HOLD_SECONDS:-30}" \
+  HOLD_SECONDS="${HOLD_SECONDS:-30}" ALLOW_TOKENLESS_WRITES="${ALLOW_TOKENLESS_WRITES:-true}" \
   -- "$PY" -m booking_service
 await booking-service http_ok "$BOOKING_URL/health"
 

@@ -20,7 +20,7 @@ SCRIPT_TIMEOUT = 180
 class ScriptStack:
     """Start, stop and inspect one stack started by the project's own scripts."""
 
-    def __init__(self, directory: Path, *, hold_seconds: float = 30) -> None:
+    def __init__(self, directory: Path, *, hold_seconds: float = 30, **settings: str) -> None:
         self.directory = directory
         edges = (free_port(), free_port())
         self.ports = {
@@ -37,6 +37,7 @@ class ScriptStack:
             "EDGE_PORTS": " ".join(str(port) for port in edges),
             "STACK_DIR": str(directory),
             "HOLD_SECONDS": str(hold_seconds),
+            **settings,
         }
 
     @property

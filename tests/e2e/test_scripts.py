@@ -82,3 +82,20 @@ def test_bookings_survive_stop_and_start(tmp_path: Path) -> None:
     finally:
         stack.stop()
     assert not any(_listening(port) for port in stack.all_ports)
+
+
+def test_tokenless_writes_switched_off_at_the_front_door(tmp_path: Path) -> None:
+    """With ALLOW_TOKENLESS_WRITES=false, seed-style writes are refused; sessions still work."""
+    stack = ScriptStack(tmp_path / "stack", ALLOW_TOKENLESS_WRITES="false").start()
+    try:
+        api = f"{stack.base_url}/api"
+        refused = httpx.post(f"{api}/seats/select", json={"seat_id": "A1", "user_id": "u1"})
+        assert refused.status_code == 401
+        assert "session token" in refused.json()["error"]
+        token = httpx.post(f"{api}/session", json={"user_id": "u1"}).json()["session_token"]
+        held = httpx.post(f"{api}/seats/select", json={"seat_id": "A1", "session_token": token})
+        assert held.status_code == 200
+        browser_flow = stack.run("test_e2e.sh")
+        assert browser_flow.returncode == 0, browser_flow.stdout + browser_flow.stderr
+    finally:
+        stack.stop()
