@@ -14,14 +14,23 @@ fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
 APT_UPDATED=0
+# apt_install PACKAGE...: installs the packages without starting their system services
+# (Debian would start redis-server, nats-server and nginx on the very ports the stack
+# uses); a policy-rc.d that refuses every start is in place only during the install.
 apt_install() {
+  local policy=/usr/sbin/policy-rc.d own_policy=0 status=0
   if [ "$APT_UPDATED" -eq 0 ]; then
     say "apt-get update"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     APT_UPDATED=1
   fi
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
+  fi
   say "apt-get install $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null || status=$?
+  [ "$own_policy" -eq 1 ] && rm -f "$policy"
+  return "$status"
 }
 
 find_python() {
