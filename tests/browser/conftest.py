@@ -34,6 +34,16 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScriptStack]
 
 
 @pytest.fixture
+def own_stack(tmp_path: Path) -> Iterator[ScriptStack]:
+    """A stack (30 s holds) for one test that breaks it; stopped after the screenshots."""
+    stack = ScriptStack(tmp_path / "stack")
+    try:
+        yield stack.start()
+    finally:
+        stack.stop()
+
+
+@pytest.fixture
 def open_page(
     chromium: Browser, request: pytest.FixtureRequest
 ) -> Iterator[Callable[[ScriptStack], SeatMapPage]]:
@@ -50,8 +60,3 @@ def open_page(
     for index, page in enumerate(pages, start=1):
         page.screenshot(ARTIFACTS, f"{name}-{index}")
         page.page.context.close()
-
-
-@pytest.fixture
-def artifacts() -> Path:
-    return ARTIFACTS

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 
@@ -85,24 +84,20 @@ def test_seat_map_keyboard_only_booking(web_stack: ScriptStack, open_page: OpenP
 
 
 def test_seat_map_recovers_when_an_edge_is_killed(
-    tmp_path: Path, open_page: OpenPage, artifacts: Path
+    own_stack: ScriptStack, open_page: OpenPage
 ) -> None:
     """After kill -9 of an edge, both pages are live again, keep their hold and show changes."""
-    stack = ScriptStack(tmp_path / "stack").start()
-    try:
-        first, second = open_page(stack), open_page(stack)
-        held = first.first_available()
-        first.select(held)
-        second.expect_seat(held, "held", mine=False)
-        os.kill(stack.pid(f"edge-server-{stack.edge_ports[0]}"), signal.SIGKILL)
-        changed = second.first_available()
-        body = {"seat_id": changed, "user_id": "someone-else"}
-        assert httpx.post(f"{stack.base_url}/api/seats/select", json=body).status_code == 200
-        for page in (first, second):
-            page.wait_live()
-            page.expect_seat(changed, "held", mine=False, timeout_ms=5000)
-        first.expect_seat(held, "held", mine=True)
-        first.book()
-        second.expect_seat(held, "booked")
-    finally:
-        stack.stop()
+    first, second = open_page(own_stack), open_page(own_stack)
+    held = first.first_available()
+    first.select(held)
+    second.expect_seat(held, "held", mine=False)
+    os.kill(own_stack.pid(f"edge-server-{own_stack.edge_ports[0]}"), signal.SIGKILL)
+    changed = second.first_available()
+    body = {"seat_id": changed, "user_id": "someone-else"}
+    assert httpx.post(f"{own_stack.base_url}/api/seats/select", json=body).status_code == 200
+    for page in (first, second):
+        page.wait_live()
+        page.expect_seat(changed, "held", mine=False, timeout_ms=5000)
+    first.expect_seat(held, "held", mine=True)
+    first.book()
+    second.expect_seat(held, "booked")
