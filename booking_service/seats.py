@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -33,7 +33,6 @@ from shared.venue import Venue
 
 __all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "venue_keys"]
 
-T = TypeVar("T")
 
 _CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
     b"taken": (SeatTaken, "Seat {} is held by another user"),

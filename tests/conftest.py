@@ -96,6 +96,7 @@ async def events(nats_server: NatsServer) -> AsyncIterator[EventCollector]:
     collector = await EventCollector().connect(nats_server.url)
     yield collector
     await collector.close()
+    assert not collector.violations, collector.violations
 
 
 @pytest.fixture

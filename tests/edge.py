@@ -17,6 +17,8 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.contract import frame_violation
+
 __all__ = ["EdgeClient"]
 
 DEFAULT_TIMEOUT = 5.0
@@ -36,6 +38,7 @@ class EdgeClient:
         self.session_token: str | None = None
         self.user_id: str | None = None
         self._cursors: dict[str, int] = {}
+        self.violations: list[str] = []
         self._changed = asyncio.Condition()
         self._reader: asyncio.Task[None] | None = None
 
@@ -53,6 +56,7 @@ class EdgeClient:
             finally:
                 await connection.close()
                 await asyncio.gather(client._reader, return_exceptions=True)
+            assert not client.violations, client.violations
 
     async def send(self, kind: str, data: dict[str, Any] | None = None) -> None:
         """Send a ``{"type": kind, "data": data}`` frame."""
@@ -115,6 +119,9 @@ class EdgeClient:
         try:
             async for message in self.connection:
                 frame = orjson.loads(message)
+                violation = frame_violation(frame)
+                if violation:
+                    self.violations.append(violation)
                 async with self._changed:
                     self.frames.append(frame)
                     self._apply(frame)

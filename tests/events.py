@@ -14,6 +14,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from shared.constants import HEARTBEAT_SUBJECT, SUBJECT_ALL
+from tests.contract import event_violation
 
 __all__ = ["EventCollector", "Received"]
 
@@ -32,6 +33,7 @@ class EventCollector:
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.violations: list[str] = []
         self._changed = asyncio.Condition()
         self._client: Client | None = None
 
@@ -46,8 +48,12 @@ class EventCollector:
             await self._client.close()
 
     async def _on_message(self, msg: Msg) -> None:
+        payload = orjson.loads(msg.data)
+        violation = event_violation(msg.subject, payload)
+        if violation:
+            self.violations.append(violation)
         async with self._changed:
-            self.received.append(Received(msg.subject, orjson.loads(msg.data)))
+            self.received.append(Received(msg.subject, payload))
             self._changed.notify_all()
 
     @property
