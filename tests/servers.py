@@ -118,6 +118,17 @@ class ManagedProcess:
         if not self.alive:
             raise ServerError(f"{self.name} exited early:\n{self.log_tail()}")
 
+    def wait_http_ok(self, url: str) -> None:
+        """Wait until ``url`` answers 200, failing early if the process exits."""
+
+        def ready() -> bool:
+            self.ensure_alive()
+            with contextlib.suppress(httpx.HTTPError):
+                return httpx.get(url, timeout=1).status_code == 200
+            return False
+
+        wait_until(ready, timeout=START_TIMEOUT, what=f"{self.name} {url}")
+
     def stop(self, timeout: float = 5.0) -> None:
         """Terminate, wait up to ``timeout``, then kill. Idempotent."""
         if self.process is None or self.process.poll() is not None:
@@ -228,13 +239,7 @@ class ServiceProcess(ManagedProcess):
         self.wait_ready(ready_path or self.default_ready_path)
 
     def wait_ready(self, path: str) -> None:
-        def ready() -> bool:
-            self.ensure_alive()
-            with contextlib.suppress(httpx.HTTPError):
-                return httpx.get(self.url + path, timeout=1).status_code == 200
-            return False
-
-        wait_until(ready, timeout=START_TIMEOUT, what=f"{self.name} {path}")
+        self.wait_http_ok(self.url + path)
 
 
 class BookingProcess(ServiceProcess):
@@ -276,11 +281,4 @@ class NginxServer(ManagedProcess):
 
     def start(self) -> None:
         super().start()
-
-        def ready() -> bool:
-            self.ensure_alive()
-            with contextlib.suppress(httpx.HTTPError):
-                return httpx.get(self.url + "/nginx-health", timeout=1).status_code == 200
-            return False
-
-        wait_until(ready, timeout=START_TIMEOUT, what=f"nginx on :{self.port}")
+        self.wait_http_ok(self.url + "/nginx-health")

@@ -15,21 +15,24 @@ from tests.script_stack import ScriptStack
 OpenPage = Callable[[ScriptStack], SeatMapPage]
 
 
-def test_seat_map_hold_shows_in_other_browser(web_stack: ScriptStack, open_page: OpenPage) -> None:
-    """A hold in one browser shows as held (and mine only there) in the other within 1 s."""
-    first, second = open_page(web_stack), open_page(web_stack)
+def _hold(first: SeatMapPage, second: SeatMapPage) -> str:
+    """Hold a free seat in ``first``; wait until it shows as held in both. Returns its id."""
     seat_id = first.first_available()
     first.select(seat_id)
     first.expect_seat(seat_id, "held", mine=True)
     second.expect_seat(seat_id, "held", mine=False)
+    return seat_id
+
+
+def test_seat_map_hold_shows_in_other_browser(web_stack: ScriptStack, open_page: OpenPage) -> None:
+    """A hold in one browser shows as held (and mine only there) in the other within 1 s."""
+    _hold(open_page(web_stack), open_page(web_stack))
 
 
 def test_seat_map_booking_shows_in_both(web_stack: ScriptStack, open_page: OpenPage) -> None:
     """Booking a held seat turns it booked in both browsers within 1 s."""
     first, second = open_page(web_stack), open_page(web_stack)
-    seat_id = first.first_available()
-    first.select(seat_id)
-    first.expect_seat(seat_id, "held", mine=True)
+    seat_id = _hold(first, second)
     first.book()
     first.expect_seat(seat_id, "booked")
     second.expect_seat(seat_id, "booked")
@@ -38,9 +41,7 @@ def test_seat_map_booking_shows_in_both(web_stack: ScriptStack, open_page: OpenP
 def test_seat_map_release_shows_in_both(web_stack: ScriptStack, open_page: OpenPage) -> None:
     """Releasing a held seat turns it available in both browsers within 1 s."""
     first, second = open_page(web_stack), open_page(web_stack)
-    seat_id = first.first_available()
-    first.select(seat_id)
-    second.expect_seat(seat_id, "held", mine=False)
+    seat_id = _hold(first, second)
     first.release()
     first.expect_seat(seat_id, "available")
     second.expect_seat(seat_id, "available")
@@ -49,9 +50,7 @@ def test_seat_map_release_shows_in_both(web_stack: ScriptStack, open_page: OpenP
 def test_seat_map_auto_release_shows_in_both(web_stack: ScriptStack, open_page: OpenPage) -> None:
     """A hold nobody books lapses after HOLD_SECONDS and shows available in both browsers."""
     first, second = open_page(web_stack), open_page(web_stack)
-    seat_id = first.first_available()
-    first.select(seat_id)
-    second.expect_seat(seat_id, "held", mine=False)
+    seat_id = _hold(first, second)
     lapse_ms = int((HOLD_SECONDS + 1.5) * 1000)
     first.expect_seat(seat_id, "available", timeout_ms=lapse_ms)
     second.expect_seat(seat_id, "available", timeout_ms=1000)
@@ -88,9 +87,7 @@ def test_seat_map_recovers_when_an_edge_is_killed(
 ) -> None:
     """After kill -9 of an edge, both pages are live again, keep their hold and show changes."""
     first, second = open_page(own_stack), open_page(own_stack)
-    held = first.first_available()
-    first.select(held)
-    second.expect_seat(held, "held", mine=False)
+    held = _hold(first, second)
     os.kill(own_stack.pid(f"edge-server-{own_stack.edge_ports[0]}"), signal.SIGKILL)
     changed = second.first_available()
     body = {"seat_id": changed, "user_id": "someone-else"}
