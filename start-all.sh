@@ -89,7 +89,7 @@ PY="$VENV/bin/python"
 
 launch redis "redis-server" -- "$(find_binary redis-server)" \
   --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA_DIR/redis" \
-  --appendonly yes --appendfsync everysec --save "" --daemonize no
+  --appendonly yes --appendfsync always --save "" --daemonize no
 await redis "$PY" -c "import redis, sys; sys.exit(not redis.Redis(port=$REDIS_PORT).ping())"
 
 launch nats "nats-server" -- "$(find_binary nats-server)" \

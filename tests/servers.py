@@ -171,7 +171,7 @@ class RedisServer(ManagedProcess):
             "--dir", str(directory),
             "--save", "",
             "--appendonly", "yes" if appendonly else "no",
-            "--appendfsync", "everysec",
+            "--appendfsync", "always",
         ]  # fmt: skip
         super().__init__("redis-server", argv, log_path=directory / "redis.log")
 

@@ -70,10 +70,11 @@ def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> Non
 
 
 def test_compose_keeps_redis_data_in_an_append_only_file(services: dict[str, Any]) -> None:
-    """Redis runs with AOF on a named volume, so bookings survive a restart."""
+    """Redis fsyncs its AOF before answering and keeps it on a volume: no booking is lost."""
     redis = services["redis"]
     assert "--appendonly" in redis["command"]
     assert redis["command"][redis["command"].index("--appendonly") + 1] == "yes"
+    assert redis["command"][redis["command"].index("--appendfsync") + 1] == "always"
     assert "/data" in _mounts(redis)
 
 
