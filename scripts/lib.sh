@@ -49,6 +49,8 @@ find_python() {
 ensure_venv() {
   local extra="${1:-}" python spec stamp wanted
   if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
+    # Never remove a .venv this run did not create: it may be someone else's.
+    [ -e "$VENV" ] && fail ".venv exists but its Python does not run for $(id -un); run as its owner, or remove .venv"
     python="$(find_python)" || fail "Python 3.11 or newer is needed (apt-get install python3)"
     say "creating .venv with $python"
     if ! "$python" -m venv "$VENV" 2>/dev/null; then
