@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -19,6 +18,7 @@ from booking_service.errors import StoreUnavailable
 from booking_service.seats import Change, SeatStore
 from shared.constants import HEARTBEAT_SUBJECT, EventType, SeatStatus, subject_for
 from shared.nats_link import NatsError, NatsLink
+from shared.timestamps import iso_time
 
 __all__ = ["EventPublisher", "event_payload", "run_heartbeat"]
 
@@ -30,11 +30,6 @@ _STATUS = {
     EventType.RELEASED: SeatStatus.AVAILABLE,
     EventType.AUTO_RELEASED: SeatStatus.AVAILABLE,
 }
-
-
-def iso_time(ms: int) -> str:
-    """Unix milliseconds as an ISO-8601 UTC timestamp, e.g. ``2024-01-01T12:00:00.000Z``."""
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def event_payload(change: Change) -> dict[str, Any]:

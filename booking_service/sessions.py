@@ -8,8 +8,6 @@ token act as their plain ``user_id`` and can only touch holds taken the same way
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import logging
@@ -19,9 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
-
 from booking_service.errors import InvalidSession
+from shared.session_tokens import b64encode, encode_claims, read_claims
 
 __all__ = ["Identity", "SessionSigner", "load_or_create_secret"]
 
@@ -44,14 +41,6 @@ class Identity:
         return cls(user_id, f"u:{user_id}")
 
 
-def _b64encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 class SessionSigner:
     """Issues and verifies session tokens with one secret."""
 
@@ -60,14 +49,12 @@ class SessionSigner:
 
     def _sign(self, payload: str) -> str:
         digest = hmac.new(self._secret, payload.encode(), hashlib.sha256).digest()
-        return _b64encode(digest)
+        return b64encode(digest)
 
     def issue(self, user_id: str) -> tuple[str, Identity]:
         """A new session for ``user_id``: its token and the identity it grants."""
         session_id = secrets.token_hex(12)
-        payload = _b64encode(
-            orjson.dumps({"sid": session_id, "uid": user_id, "iat": int(time.time())})
-        )
+        payload = encode_claims({"sid": session_id, "uid": user_id, "iat": int(time.time())})
         token = f"{payload}.{self._sign(payload)}"
         return token, Identity(user_id, f"s:{session_id}", session_id)
 
@@ -81,11 +68,10 @@ class SessionSigner:
             or not hmac.compare_digest(self._sign(payload), signature)
         ):
             raise InvalidSession("The session token is not valid; start a new session")
-        try:
-            claims = orjson.loads(_b64decode(payload))
-            session_id, user_id = claims["sid"], claims["uid"]
-        except (binascii.Error, ValueError, KeyError, TypeError) as exc:
-            raise InvalidSession("The session token is not valid; start a new session") from exc
+        claims = read_claims(payload) or {}
+        session_id, user_id = claims.get("sid"), claims.get("uid")
+        if not isinstance(session_id, str) or not isinstance(user_id, str):
+            raise InvalidSession("The session token is not valid; start a new session")
         return Identity(user_id, f"s:{session_id}", session_id)
 
 

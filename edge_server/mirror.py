@@ -23,8 +23,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import orjson
-
+from edge_server.protocol import encode
 from shared.messages import MessageType
 
 __all__ = ["VenueMirror", "seat_update_frame"]
@@ -83,7 +82,7 @@ class VenueMirror:
         if cached is not None and cached[0] == self._version:
             return cached[1]
         data = {**self._layout, "seats": list(self._seats.values()), "version": self._version}
-        frame = orjson.dumps({"type": MessageType.VENUE_STATE, "data": data})
+        frame = encode(MessageType.VENUE_STATE, data)
         self._state_cache = (self._version, frame)
         return frame
 
@@ -148,11 +147,7 @@ class VenueMirror:
             self._pending.clear()
         changed = previous != version or list(self._seats.values()) != seats
         self._seats = {seat["id"]: seat for seat in seats}
-        self._layout = {
-            key: snapshot[key]
-            for key in ("venue_id", "rows", "cols", "hold_seconds")
-            if key in snapshot
-        }
+        self._layout = {key: snapshot[key] for key in _LAYOUT_KEYS if key in snapshot}
         self._version = version
         self._awaited = version
         self._behind_since = None

@@ -21,7 +21,6 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -41,8 +40,9 @@ from edge_server.protocol import (
 )
 from edge_server.ratelimit import Admission, RateLimiter
 from edge_server.stats import Stats
-from edge_server.tokens import user_id_of
 from shared.messages import MessageType
+from shared.session_tokens import user_id_of
+from shared.timestamps import iso_time
 
 __all__ = ["ClientSession", "SessionContext"]
 
@@ -68,10 +68,6 @@ class SessionContext:
     rate_per_second: float
     rate_burst: int
     rate_strikes: int
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class ClientSession:
@@ -103,7 +99,7 @@ class ClientSession:
                     {
                         "client_id": self._id,
                         "total_clients": len(hub) + 1,
-                        "server_time": _now_iso(),
+                        "server_time": iso_time(),
                     },
                 )
             )

@@ -8,8 +8,8 @@ import orjson
 import pytest
 
 from edge_server.protocol import Command, ProtocolError, error_frame, parse_command, response_frame
-from edge_server.tokens import user_id_of
 from shared.messages import MessageType
+from shared.session_tokens import user_id_of
 
 
 def test_protocol_parses_seed_commands() -> None:
