@@ -34,7 +34,7 @@ _STATUS = {
 
 def event_payload(change: Change) -> dict[str, Any]:
     """The seed's event body for a change, plus the venue ``version`` it produced."""
-    seat = orjson.loads(change.seat_json)
+    seat = change.seat
     return {
         "event_type": change.event_type.value,
         "seat_id": change.seat_id,

@@ -11,8 +11,10 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+import orjson
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -43,7 +45,7 @@ _CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Change:
     """A seat change committed in Redis (or, with ``changed`` false, a no-op)."""
 
@@ -54,6 +56,12 @@ class Change:
     seat_json: bytes
     at_ms: int
     changed: bool = True
+
+    @cached_property
+    def seat(self) -> dict[str, Any]:
+        """The seat as it is now, parsed once for the reply and the event alike."""
+        seat: dict[str, Any] = orjson.loads(self.seat_json)
+        return seat
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,7 +118,7 @@ class SeatCommands:
         change = await operation(services.store, body.seat_id, identity)
         if change.changed:
             await services.publisher.publish_change(change)
-        seat = orjson.loads(change.seat_json)
+        seat = change.seat
         return orjson.dumps(
             {
                 "success": True,
