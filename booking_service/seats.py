@@ -29,7 +29,7 @@ from booking_service.errors import (
     SeatTaken,
     StoreUnavailable,
 )
-from booking_service.scripts import Scripts
+from booking_service.lua_scripts import Scripts
 from shared.constants import EventType
 from shared.venue import Venue
 
