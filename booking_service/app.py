@@ -41,7 +41,13 @@ def _build_services(settings: BookingSettings) -> Services:
     return Services(
         settings=settings,
         redis=redis,
-        store=SeatStore(redis, settings.venue(), hold_ms=settings.hold_ms),
+        store=SeatStore(
+            redis,
+            settings.venue(),
+            hold_ms=settings.hold_ms,
+            max_holds=settings.max_holds_per_session,
+            cooldown_ms=settings.rehold_cooldown_ms,
+        ),
         publisher=EventPublisher(settings.nats_servers(), name="booking-service"),
         signer=SessionSigner(secret),
     )

@@ -12,7 +12,9 @@
      │    ├── SeatAlreadyBooked       booked: final
      │    ├── SeatNotHeld             nobody holds it
      │    ├── HoldNotYours            held, by another session or user
-     │    └── HoldExpired             your hold has lapsed
+     │    ├── HoldExpired             your hold has lapsed
+     │    ├── HoldLimitReached        you already hold MAX_HOLDS_PER_SESSION seats
+     │    └── ReholdCooldown          your own hold on it lapsed moments ago
      ├── PayloadTooLarge         413  the body is over the limit
      └── StoreUnavailable        503  Redis cannot be reached
 """
@@ -22,10 +24,12 @@ from __future__ import annotations
 __all__ = [
     "BookingError",
     "HoldExpired",
+    "HoldLimitReached",
     "HoldNotYours",
     "InvalidRequest",
     "InvalidSession",
     "PayloadTooLarge",
+    "ReholdCooldown",
     "SeatAlreadyBooked",
     "SeatConflict",
     "SeatNotFound",
@@ -79,6 +83,14 @@ class HoldNotYours(SeatConflict):
 
 
 class HoldExpired(SeatConflict):
+    pass
+
+
+class HoldLimitReached(SeatConflict):
+    pass
+
+
+class ReholdCooldown(SeatConflict):
     pass
 
 

@@ -2,7 +2,8 @@
 
 Publishing never fails or delays a seat operation: while NATS is away, events are
 dropped (nats-py buffers them during a reconnect) and subscribers catch up from the
-heartbeat, which carries the venue version, and the snapshot at ``GET /api/venue``.
+heartbeat, which carries the venue version and digest, and the snapshot at
+``GET /api/venue``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import orjson
 
 from booking_service.errors import StoreUnavailable
-from booking_service.seats import Change, SeatStore
+from booking_service.seats import Change, SeatStore, VenueState
 from shared.constants import HEARTBEAT_SUBJECT, EventType, SeatStatus, subject_for
 from shared.nats_link import NatsError, NatsLink
 from shared.timestamps import iso_time
@@ -54,9 +55,15 @@ class EventPublisher(NatsLink):
         """Publish the change's event on its subject (``seats.held`` …)."""
         await self._publish(subject_for(change.event_type), orjson.dumps(event_payload(change)))
 
-    async def publish_heartbeat(self, version: int, now_ms: int) -> None:
-        """Publish the current venue version on ``seats.heartbeat``."""
-        body = {"event_type": "heartbeat", "version": version, "timestamp": iso_time(now_ms)}
+    async def publish_heartbeat(self, state: VenueState, *, interval: float, now_ms: int) -> None:
+        """Publish the venue's version, its digest and this beat's interval (seconds)."""
+        body = {
+            "event_type": "heartbeat",
+            "version": state.version,
+            "digest": state.digest,
+            "interval": interval,
+            "timestamp": iso_time(now_ms),
+        }
         await self._publish(HEARTBEAT_SUBJECT, orjson.dumps(body))
 
     async def _publish(self, subject: str, payload: bytes) -> None:
@@ -70,13 +77,15 @@ class EventPublisher(NatsLink):
 
 
 async def run_heartbeat(store: SeatStore, publisher: EventPublisher, *, interval: float) -> None:
-    """Publish the venue version every ``interval`` seconds, until cancelled."""
+    """Publish the venue version and digest every ``interval`` seconds, until cancelled."""
     while True:
         if publisher.connected:
             try:
-                version = await store.version()
+                state = await store.state()
             except StoreUnavailable:
                 logger.debug("heartbeat skipped: redis unreachable")
             else:
-                await publisher.publish_heartbeat(version, int(time.time() * 1000))
+                await publisher.publish_heartbeat(
+                    state, interval=interval, now_ms=int(time.time() * 1000)
+                )
         await asyncio.sleep(interval)

@@ -27,6 +27,7 @@ class Scripts:
     expire_holds: AsyncScript
     init_venue: AsyncScript
     read_venue: AsyncScript
+    read_version: AsyncScript
 
     @classmethod
     def register(cls, redis: Redis) -> Scripts:

@@ -1,12 +1,16 @@
 """SeatStore: every seat operation as one atomic Lua script, results as domain values.
 
 The store promises that a seat has at most one holder and at most one booking however
-many processes call it at once, that only the hold's owner can book or release it, and
-that every committed change bumps the venue version by exactly one.
+many processes call it at once, that only the hold's owner can book or release it, that
+no owner ever has more than ``max_holds`` holds, that an owner whose hold on a seat
+lapsed cannot hold it again for ``cooldown_ms``, and that every committed change bumps
+the venue version by exactly one and keeps the venue digest (``shared/venue_digest.py``)
+equal to the digest of the seats.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +25,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from booking_service.errors import (
     HoldExpired,
+    HoldLimitReached,
     HoldNotYours,
+    ReholdCooldown,
     SeatAlreadyBooked,
     SeatConflict,
     SeatNotFound,
@@ -33,7 +39,7 @@ from booking_service.lua_scripts import Scripts
 from shared.constants import EventType
 from shared.venue import Venue
 
-__all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "venue_keys"]
+__all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "VenueState", "venue_keys"]
 
 
 _CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
@@ -78,13 +84,23 @@ class Snapshot:
     """The whole venue at one version; ``seats_json`` is a JSON array in layout order."""
 
     version: int
+    digest: str
     seats_json: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class VenueState:
+    """The venue's version and the digest of its seats at that version."""
+
+    version: int
+    digest: str
 
 
 def venue_keys(venue_id: str) -> list[str]:
     """The venue's Redis keys, sharing one hash tag so they live on one cluster slot."""
     tag = f"venue:{{{venue_id}}}"
-    return [f"{tag}:seats", f"{tag}:holds", f"{tag}:expiry", f"{tag}:version"]
+    names = ("seats", "holds", "expiry", "version", "counts", "cooldown", "digest")
+    return [f"{tag}:{name}" for name in names]
 
 
 @contextmanager
@@ -98,10 +114,14 @@ def _redis_errors() -> Iterator[None]:
 class SeatStore:
     """Seat state of one venue in Redis."""
 
-    def __init__(self, redis: Redis, venue: Venue, *, hold_ms: int) -> None:
+    def __init__(
+        self, redis: Redis, venue: Venue, *, hold_ms: int, max_holds: int, cooldown_ms: int
+    ) -> None:
         self._redis = redis
         self._venue = venue
         self._hold_ms = hold_ms
+        self._max_holds = max_holds
+        self._cooldown_ms = cooldown_ms
         self._keys = venue_keys(venue.venue_id)
         self._scripts = Scripts.register(redis)
         self._layout_args = [
@@ -118,16 +138,32 @@ class SeatStore:
             created, _ = await self._scripts.init_venue(keys=self._keys, args=self._layout_args)
         return int(created)
 
-    async def select(self, seat_id: str, *, user_id: str, owner: str) -> Change:
-        """Hold the seat for ``owner``; selecting a seat one already holds changes nothing."""
+    async def select(self, seat_id: str, *, user_id: str, owner: str, holder: str) -> list[Change]:
+        """Hold the seat for ``owner``, shown as ``user_id`` and tagged ``holder``.
+
+        Returns the changes in the order they were committed: the hold's ``held``, or,
+        when the seat's previous hold had lapsed unswept, its ``auto_released`` first.
+        Selecting a seat one already holds changes nothing (one change, not ``changed``).
+        """
         hold_id = secrets.token_hex(8)
+        args: list[str | int] = [seat_id, user_id, owner, self._hold_ms, hold_id, holder]
+        args += [self._max_holds, self._cooldown_ms]
         reply = await self._run(
-            seat_id,
-            lambda: self._scripts.select_seat(
-                keys=self._keys, args=[seat_id, user_id, owner, self._hold_ms, hold_id]
-            ),
+            seat_id, lambda: self._scripts.select_seat(keys=self._keys, args=args)
         )
-        return self._change(EventType.HELD, seat_id, reply, changed=reply[0] == b"ok")
+        held = self._change(EventType.HELD, seat_id, reply[:5], changed=reply[0] == b"ok")
+        if not reply[5]:
+            return [held]
+        version, seat_json, lapsed_user = reply[5]
+        lapse = Change(
+            EventType.AUTO_RELEASED,
+            seat_id,
+            lapsed_user.decode(),
+            int(version),
+            seat_json,
+            held.at_ms,
+        )
+        return [lapse, held]
 
     async def book(self, seat_id: str, *, owner: str) -> Change:
         """Book the seat ``owner`` holds; the booking is final."""
@@ -147,7 +183,7 @@ class SeatStore:
         """Release up to ``limit`` holds whose deadline has passed by Redis's clock."""
         with _redis_errors():
             now, next_deadline, released = await self._scripts.expire_holds(
-                keys=self._keys, args=[limit]
+                keys=self._keys, args=[limit, self._cooldown_ms]
             )
         changes = [
             Change(
@@ -165,18 +201,18 @@ class SeatStore:
     async def snapshot(self) -> Snapshot:
         """Every seat of the layout at one consistent version."""
         with _redis_errors():
-            version, flat = await self._scripts.read_venue(keys=self._keys)
+            version, digest, flat = await self._scripts.read_venue(keys=self._keys)
             if len(flat) < 2 * self._venue.size and await self.initialise():
-                version, flat = await self._scripts.read_venue(keys=self._keys)
+                version, digest, flat = await self._scripts.read_venue(keys=self._keys)
         by_id = dict(zip(flat[::2], flat[1::2], strict=True))
         ordered = [by_id[seat_id.encode()] for seat_id in self._venue.seat_ids]
-        return Snapshot(int(version), b"[" + b",".join(ordered) + b"]")
+        return Snapshot(int(version), digest.decode(), b"[" + b",".join(ordered) + b"]")
 
-    async def version(self) -> int:
-        """The venue's current version."""
+    async def state(self) -> VenueState:
+        """The venue's current version and digest, read at one instant."""
         with _redis_errors():
-            value = await self._redis.get(self._keys[3])
-        return int(value or 0)
+            version, digest = await self._scripts.read_version(keys=self._keys)
+        return VenueState(int(version), digest.decode())
 
     async def _run(self, seat_id: str, call: Callable[[], Awaitable[Any]]) -> list[Any]:
         """Run a seat script, recreating the venue once if Redis lost it."""
@@ -191,6 +227,13 @@ class SeatStore:
             return reply
         if code == b"unknown":
             raise SeatNotFound(f"Seat {seat_id} does not exist")
+        if code == b"cap":
+            raise HoldLimitReached(f"You can hold at most {self._max_holds} seats at a time")
+        if code == b"cooldown":
+            wait = max(1, math.ceil(int(reply[5]) / 1000))
+            raise ReholdCooldown(
+                f"You held seat {seat_id} until it lapsed; you can take it again in {wait} s"
+            )
         error, template = _CONFLICTS[code]
         raise error(template.format(seat_id))
 

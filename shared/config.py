@@ -44,6 +44,11 @@ class BookingSettings(ServiceSettings):
     port: int = Field(8080, ge=1, le=65535)
     redis_url: str = "redis://localhost:6379"
     hold_seconds: float = Field(30.0, gt=0, le=3600)
+    # Holds one session (or one tokenless user id) may have at once.
+    max_holds_per_session: int = Field(6, ge=1, le=10_000)
+    # How long an owner must wait to re-take a seat its own hold on lapsed; unset means
+    # HOLD_SECONDS, 0 switches it off.
+    rehold_cooldown_seconds: float | None = Field(None, ge=0, le=3600)
     workers: int = Field(1, ge=1, le=64)
     data_dir: Path = Path("data")
     session_secret: str | None = Field(None, min_length=16)
@@ -63,6 +68,13 @@ class BookingSettings(ServiceSettings):
     def hold_ms(self) -> int:
         """The hold length in milliseconds, as the Lua scripts take it."""
         return max(1, round(self.hold_seconds * 1000))
+
+    @property
+    def rehold_cooldown_ms(self) -> int:
+        """The re-hold cooldown in milliseconds (0: none), as the Lua scripts take it."""
+        if self.rehold_cooldown_seconds is None:
+            return self.hold_ms
+        return round(self.rehold_cooldown_seconds * 1000)
 
 
 class EdgeSettings(ServiceSettings):

@@ -61,10 +61,12 @@ class SeatEvent(BaseModel):
 
 
 class Heartbeat(BaseModel):
-    """The venue's current version, published periodically so subscribers spot gaps."""
+    """The venue's version and digest, published every ``interval`` seconds."""
 
     event_type: Literal["heartbeat"]
     version: int
+    digest: str = Field(pattern=r"^[0-9a-f]{16}$")
+    interval: float = Field(gt=0)
     timestamp: str
 
 

@@ -9,7 +9,7 @@ OpenAPI description is ``openapi_paths()``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import orjson
@@ -20,25 +20,28 @@ from booking_service.errors import BookingError, InvalidRequest, SessionRequired
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
 from booking_service.sessions import Identity
+from shared.holders import holder_of
 from shared.messages import SeatRequest
 
 __all__ = ["COMMAND_PATHS", "SeatCommands", "openapi_paths"]
 
 logger = logging.getLogger(__name__)
 
-Operation = Callable[[SeatStore, str, Identity], Awaitable[Change]]
+# An operation returns its changes in commit order; the last one is the reply's.
+Operation = Callable[[SeatStore, str, Identity], Awaitable[Sequence[Change]]]
 
 
-async def _select(store: SeatStore, seat_id: str, who: Identity) -> Change:
-    return await store.select(seat_id, user_id=who.user_id, owner=who.owner)
+async def _select(store: SeatStore, seat_id: str, who: Identity) -> Sequence[Change]:
+    holder = holder_of(who.owner)
+    return await store.select(seat_id, user_id=who.user_id, owner=who.owner, holder=holder)
 
 
-async def _book(store: SeatStore, seat_id: str, who: Identity) -> Change:
-    return await store.book(seat_id, owner=who.owner)
+async def _book(store: SeatStore, seat_id: str, who: Identity) -> Sequence[Change]:
+    return (await store.book(seat_id, owner=who.owner),)
 
 
-async def _release(store: SeatStore, seat_id: str, who: Identity) -> Change:
-    return await store.release(seat_id, owner=who.owner)
+async def _release(store: SeatStore, seat_id: str, who: Identity) -> Sequence[Change]:
+    return (await store.release(seat_id, owner=who.owner),)
 
 
 # path → (operation, past participle for the message, OpenAPI summary)
@@ -115,9 +118,11 @@ class SeatCommands:
         )
         body = parse_body(SeatRequest, raw)
         identity = identity_of(services, body, headers.get(b"x-session-token"))
-        change = await operation(services.store, body.seat_id, identity)
-        if change.changed:
-            await services.publisher.publish_change(change)
+        changes = await operation(services.store, body.seat_id, identity)
+        for change in changes:
+            if change.changed:
+                await services.publisher.publish_change(change)
+        change = changes[-1]
         seat = change.seat
         return orjson.dumps(
             {

@@ -40,6 +40,7 @@ async def venue(request: Request) -> Response:
         {
             "venue_id": layout.venue_id,
             "version": snapshot.version,
+            "digest": snapshot.digest,
             "rows": layout.rows,
             "cols": layout.cols,
             "hold_seconds": services.settings.hold_seconds,

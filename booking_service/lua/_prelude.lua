@@ -1,13 +1,28 @@
 -- Helpers prepended to every script of this folder (scripts stay self-contained
 -- once loaded: Redis sees one body per operation).
 --
--- Keys every operation script receives, all sharing the venue's hash tag:
---   KEYS[1] seats   hash: seat id -> public seat JSON (what clients see)
---   KEYS[2] holds   hash: seat id -> private hold JSON {owner, hold_id, user_id, deadline}
---   KEYS[3] expiry  sorted set: "<seat id>|<hold id>" scored by deadline (unix ms)
---   KEYS[4] version counter: grows by one with every seat change
+-- Keys every script receives, all sharing the venue's hash tag:
+--   KEYS[1] seats    hash: seat id -> public seat JSON (what clients see)
+--   KEYS[2] holds    hash: seat id -> private hold JSON {owner, hold_id, user_id, deadline}
+--   KEYS[3] expiry   sorted set: "<seat id>|<hold id>" scored by deadline (unix ms)
+--   KEYS[4] version  counter: grows by one with every seat change
+--   KEYS[5] counts   hash: owner key -> how many holds it has (absent when none)
+--   KEYS[6] cooldown sorted set: "<owner key>|<seat id>" scored by when that owner may
+--                    hold that seat again after its hold on it lapsed (unix ms)
+--   KEYS[7] digest   the venue digest: 16 hex digits (see shared/venue_digest.py)
 
 local SEATS, HOLDS, EXPIRY, VERSION = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local COUNTS, COOLDOWN, DIGEST = KEYS[5], KEYS[6], KEYS[7]
+
+-- Seat statuses, as the wire carries them (shared/constants.py SeatStatus).
+local AVAILABLE, HELD, BOOKED = 0, 1, 2
+
+-- The public seat JSON's keys per status, in the seed's order (its scripts grep them).
+local SEAT_KEYS = {
+  [AVAILABLE] = {'id', 'row', 'col', 'status'},
+  [HELD] = {'id', 'row', 'col', 'status', 'held_by', 'expires_at', 'expires_at_ms', 'holder'},
+  [BOOKED] = {'id', 'row', 'col', 'status', 'booked_by', 'booked_at'},
+}
 
 -- Redis's own clock, so every booking process agrees on time.
 local function now_ms()
@@ -15,41 +30,141 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- Writes the public seat JSON and bumps the venue version; returns both.
-local function store_seat(seat_id, seat)
-  local encoded = cjson.encode(seat)
+-- The public seat JSON with its keys in SEAT_KEYS order (a key without a value is left
+-- out: seats written before `holder` existed have none).
+local function encode_seat(seat)
+  local parts = {}
+  for _, key in ipairs(SEAT_KEYS[seat.status]) do
+    local value = seat[key]
+    if value ~= nil and value ~= cjson.null then
+      parts[#parts + 1] = '"' .. key .. '":' .. cjson.encode(value)
+    end
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+
+-- One seat's share of the digest as two 32-bit words: the first 8 bytes of
+-- sha1("<seat id>|<status>|<holder if held, else ''>").
+local function seat_share(seat)
+  local holder = ''
+  if seat.status == HELD and type(seat.holder) == 'string' then
+    holder = seat.holder
+  end
+  local hex = redis.sha1hex(seat.id .. '|' .. seat.status .. '|' .. holder)
+  return tonumber(string.sub(hex, 1, 8), 16), tonumber(string.sub(hex, 9, 16), 16)
+end
+
+local function xor_seat(high, low, seat)
+  local share_high, share_low = seat_share(seat)
+  return bit.bxor(high, share_high), bit.bxor(low, share_low)
+end
+
+local function write_digest(high, low)
+  redis.call('SET', DIGEST, bit.tohex(high, 8) .. bit.tohex(low, 8))
+end
+
+-- Every script of this version keeps the digest key, so its absence means the venue was
+-- last written by an older version (or the key was lost): rebuild what derives from the
+-- seats and holds, i.e. the digest, the per-owner counts and each seat's key order.
+local function rebuild_derived()
+  local high, low = 0, 0
+  local flat = redis.call('HGETALL', SEATS)
+  for i = 1, #flat, 2 do
+    local seat = cjson.decode(flat[i + 1])
+    local encoded = encode_seat(seat)
+    if encoded ~= flat[i + 1] then
+      redis.call('HSET', SEATS, flat[i], encoded)
+    end
+    high, low = xor_seat(high, low, seat)
+  end
+  redis.call('DEL', COUNTS)
+  local holds = redis.call('HVALS', HOLDS)
+  for _, raw in ipairs(holds) do
+    redis.call('HINCRBY', COUNTS, cjson.decode(raw).owner, 1)
+  end
+  write_digest(high, low)
+  return high, low
+end
+
+-- The digest as two 32-bit words, rebuilt first when its key is missing.
+local function load_digest()
+  local hex = redis.call('GET', DIGEST)
+  if not hex then
+    return rebuild_derived()
+  end
+  return tonumber(string.sub(hex, 1, 8), 16), tonumber(string.sub(hex, 9, 16), 16)
+end
+
+local function read_digest()
+  local high, low = load_digest()
+  return bit.tohex(high, 8) .. bit.tohex(low, 8)
+end
+
+-- Replaces a seat's public JSON, moves the digest from `old` to `new` and bumps the
+-- venue version; returns the new version and JSON.
+local function store_seat(seat_id, old, new)
+  local high, low = load_digest()
+  high, low = xor_seat(high, low, old)
+  high, low = xor_seat(high, low, new)
+  write_digest(high, low)
+  local encoded = encode_seat(new)
   redis.call('HSET', SEATS, seat_id, encoded)
   return redis.call('INCR', VERSION), encoded
 end
 
 local function available_seat(seat)
-  return {id = seat.id, row = seat.row, col = seat.col, status = 0}
+  return {id = seat.id, row = seat.row, col = seat.col, status = AVAILABLE}
 end
 
--- Ends a hold: forgets it and its deadline entry.
+-- How many holds `owner` has.
+local function hold_count(owner)
+  return tonumber(redis.call('HGET', COUNTS, owner) or 0)
+end
+
+-- Ends a hold: forgets it, its deadline entry and its place in its owner's count.
 local function drop_hold(seat_id, hold)
   redis.call('HDEL', HOLDS, seat_id)
   redis.call('ZREM', EXPIRY, seat_id .. '|' .. hold.hold_id)
+  if redis.call('HINCRBY', COUNTS, hold.owner, -1) <= 0 then
+    redis.call('HDEL', COUNTS, hold.owner)
+  end
 end
 
--- Loads a seat and its hold; code is nil when the caller may go on.
+local function cooldown_member(owner, seat_id)
+  return owner .. '|' .. seat_id
+end
+
+-- Releases a hold whose deadline has passed (at `now`); its owner may take the seat
+-- again only `cooldown` ms after that deadline. Returns the new version and seat JSON.
+local function lapse_hold(seat_id, seat, hold, cooldown, now)
+  drop_hold(seat_id, hold)
+  if hold.deadline + cooldown > now then
+    redis.call('ZADD', COOLDOWN, hold.deadline + cooldown, cooldown_member(hold.owner, seat_id))
+  end
+  return store_seat(seat_id, seat, available_seat(seat))
+end
+
+-- Loads a seat, its stored JSON and its hold; code is nil when the caller may go on.
 local function load_seat(seat_id)
   local raw = redis.call('HGET', SEATS, seat_id)
   if not raw then
-    return nil, nil, 'unknown'
+    return nil, nil, nil, 'unknown'
   end
-  local seat = cjson.decode(raw)
   local hold_raw = redis.call('HGET', HOLDS, seat_id)
   local hold = hold_raw and cjson.decode(hold_raw) or nil
-  return seat, hold, nil
+  return cjson.decode(raw), raw, hold, nil
+end
+
+local function current_version()
+  return redis.call('GET', VERSION) or 0
 end
 
 -- Checks that `owner` holds the seat right now; returns an error code or nil.
 local function check_owner(seat, hold, owner, now)
-  if seat.status == 2 then
+  if seat.status == BOOKED then
     return 'booked'
   end
-  if seat.status ~= 1 or not hold then
+  if seat.status ~= HELD or not hold then
     return 'not_held'
   end
   if hold.owner ~= owner then
@@ -65,13 +180,13 @@ end
 -- caller may go on; otherwise the refusal {code, version, seat JSON, now, ''} to return.
 local function load_owned(seat_id, owner)
   local now = now_ms()
-  local seat, hold, code = load_seat(seat_id)
+  local seat, raw, hold, code = load_seat(seat_id)
   if code then
     return {code, 0, '', now, ''}
   end
   code = check_owner(seat, hold, owner, now)
   if code then
-    return {code, redis.call('GET', VERSION) or 0, cjson.encode(seat), now, ''}
+    return {code, current_version(), raw, now, ''}
   end
   return nil, seat, hold, now
 end

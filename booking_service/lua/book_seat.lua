@@ -1,5 +1,5 @@
 -- Book a seat that the caller holds; a booking is final.
--- KEYS: see _prelude.lua (seats, holds, expiry, version).
+-- KEYS: see _prelude.lua.
 -- ARGV[1] seat id, ARGV[2] owner key.
 -- Returns {code, version, seat JSON, now ms, user id}; code is
 --   'ok' booked now (version bumped, an event is due), or one of
@@ -10,8 +10,8 @@ if refusal then
 end
 drop_hold(ARGV[1], hold)
 local booked = available_seat(seat)
-booked.status = 2
+booked.status = BOOKED
 booked.booked_by = hold.user_id
 booked.booked_at = math.floor(now / 1000)
-local version, encoded = store_seat(ARGV[1], booked)
+local version, encoded = store_seat(ARGV[1], seat, booked)
 return {'ok', version, encoded, now, hold.user_id}

@@ -1,5 +1,5 @@
--- Give back a seat that the caller holds.
--- KEYS: see _prelude.lua (seats, holds, expiry, version).
+-- Give back a seat that the caller holds (no re-hold cooldown: only a lapse causes one).
+-- KEYS: see _prelude.lua.
 -- ARGV[1] seat id, ARGV[2] owner key.
 -- Returns {code, version, seat JSON, now ms, user id}; code is
 --   'ok' available again (version bumped, an event is due), or one of
@@ -9,5 +9,5 @@ if refusal then
   return refusal
 end
 drop_hold(ARGV[1], hold)
-local version, encoded = store_seat(ARGV[1], available_seat(seat))
+local version, encoded = store_seat(ARGV[1], seat, available_seat(seat))
 return {'ok', version, encoded, now, hold.user_id}

@@ -24,7 +24,13 @@ async def direct_store(
     """
     settings = make_settings()
     client = Redis.from_url(settings.redis_url)
-    yield SeatStore(client, settings.venue(), hold_ms=settings.hold_ms)
+    yield SeatStore(
+        client,
+        settings.venue(),
+        hold_ms=settings.hold_ms,
+        max_holds=settings.max_holds_per_session,
+        cooldown_ms=settings.rehold_cooldown_ms,
+    )
     await client.aclose()
 
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from booking_service.seats import SeatStore
+from shared.holders import holder_of
 from tests.seat_api import Action, http_client, poll_until, seat_call, seats
 from tests.servers import BookingProcess
 from tests.subscriber import ReferenceSubscriber
@@ -55,8 +56,9 @@ async def test_subscriber_converges_after_commit_without_publish(
     """Changes committed but never published reach subscribers through the heartbeat."""
     booking = start_booking()
     subscriber = await subscribe(booking.url)
-    await direct_store.select("C3", user_id="ghost", owner="u:ghost")
-    await direct_store.select("C4", user_id="ghost", owner="u:ghost")
+    ghost = {"user_id": "ghost", "owner": "u:ghost", "holder": holder_of("u:ghost")}
+    await direct_store.select("C3", **ghost)
+    await direct_store.select("C4", **ghost)
     await direct_store.book("C4", owner="u:ghost")
     async with http_client(booking.url) as http:
         assert await _converges(subscriber, http)
