@@ -69,3 +69,21 @@ def test_settings_venue_size_from_environment(monkeypatch: pytest.MonkeyPatch) -
     """VENUE_ROWS changes the layout without code changes."""
     monkeypatch.setenv("VENUE_ROWS", "27")
     assert BookingSettings().venue().seat_ids[-1] == "AA10"
+
+
+def test_settings_hold_cap_and_cooldown_defaults() -> None:
+    """Without environment: 6 holds per session, and a re-hold cooldown as long as a hold."""
+    settings = BookingSettings(hold_seconds=12)
+    assert settings.max_holds_per_session == 6
+    assert settings.rehold_cooldown_ms == 12_000
+
+
+def test_settings_rehold_cooldown_parsed_from_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REHOLD_COOLDOWN_SECONDS is given to Lua in ms; 0 switches the cooldown off."""
+    monkeypatch.setenv("REHOLD_COOLDOWN_SECONDS", "2.5")
+    monkeypatch.setenv("MAX_HOLDS_PER_SESSION", "3")
+    settings = BookingSettings()
+    assert (settings.rehold_cooldown_ms, settings.max_holds_per_session) == (2500, 3)
+    assert BookingSettings(rehold_cooldown_seconds=0).rehold_cooldown_ms == 0
