@@ -159,7 +159,10 @@ def openapi_paths() -> dict[str, Any]:
                     "400": {**error, "description": "Invalid body or session token"},
                     "401": {**error, "description": "A session token is required"},
                     "404": {**error, "description": "Unknown seat"},
-                    "409": {**error, "description": "The seat's state forbids it"},
+                    "409": {
+                        **error,
+                        "description": "Refused by the seat's state, the hold cap or a cooldown",
+                    },
                     "413": {**error, "description": "Body too large"},
                     "503": {**error, "description": "Redis unreachable"},
                 },
