@@ -19,7 +19,7 @@ from booking_service.api.bodies import check_length, parse_body
 from booking_service.errors import BookingError, InvalidRequest, SessionRequired
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
-from booking_service.sessions import Identity
+from booking_service.session_signer import Identity
 from shared.messages import SeatRequest
 
 __all__ = ["COMMAND_PATHS", "SeatCommands", "openapi_paths"]

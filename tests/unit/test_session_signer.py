@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from booking_service.errors import InvalidSession
-from booking_service.sessions import Identity, SessionSigner, load_or_create_secret
+from booking_service.session_signer import Identity, SessionSigner, load_or_create_secret
 
 SECRET = b"unit-test-secret-0123456789"
 
