@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api.bodies import check_length, parse_body
+from booking_service.api.bodies import check_length, parse_body, require_json
 from booking_service.errors import BookingError, InvalidRequest, SessionRequired
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
@@ -110,6 +110,7 @@ class SeatCommands:
     async def _perform(self, path: str, headers: dict[bytes, bytes], receive: Receive) -> bytes:
         services = self._services()
         operation, done, _ = _COMMANDS[path]
+        require_json(headers.get(b"content-type"))
         raw = await _read(
             receive, headers.get(b"content-length"), limit=services.settings.max_body_bytes
         )
@@ -156,6 +157,7 @@ def openapi_paths() -> dict[str, Any]:
                     "404": {**error, "description": "Unknown seat"},
                     "409": {**error, "description": "The seat's state forbids it"},
                     "413": {**error, "description": "Body too large"},
+                    "415": {**error, "description": "Content-Type is not application/json"},
                     "503": {**error, "description": "Redis unreachable"},
                 },
             }

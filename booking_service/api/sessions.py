@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api", tags=["sessions"])
             "content": {"application/json": {"schema": SessionRequest.model_json_schema()}},
         }
     },
-    responses={400: {"description": "Invalid body"}},
+    responses={400: {"description": "Invalid body"}, 415: {"description": "Body not JSON"}},
 )
 async def start_session(request: Request) -> Response:
     services = services_of(request)
