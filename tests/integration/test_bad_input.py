@@ -73,9 +73,7 @@ async def test_bad_body_is_a_clear_4xx_that_changes_nothing(
 ) -> None:
     """Select, book and release with this body answer a JSON error, never 422 or 500."""
     for action in ("select", "book", "release"):
-        response = await api.post(
-            f"/api/seats/{action}", content=body, headers=JSON_TYPE
-        )
+        response = await api.post(f"/api/seats/{action}", content=body, headers=JSON_TYPE)
         assert_error(response, status)
 
 
