@@ -21,7 +21,8 @@ from booking_service.errors import StoreUnavailable
 from booking_service.events import EventPublisher, run_heartbeat
 from booking_service.seats import SeatStore
 from booking_service.services import Services
-from booking_service.session_signer import SessionSigner, load_or_create_secret
+from booking_service.session_secret import load_or_create_secret
+from booking_service.session_signer import SessionSigner
 from booking_service.sweeper import run_sweeper
 from shared.config import BookingSettings
 from shared.logging import configure_logging
@@ -43,7 +44,7 @@ def _build_services(settings: BookingSettings) -> Services:
         redis=redis,
         store=SeatStore(redis, settings.venue(), hold_ms=settings.hold_ms),
         publisher=EventPublisher(settings.nats_servers(), name="booking-service"),
-        signer=SessionSigner(secret),
+        signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
     )
 
 

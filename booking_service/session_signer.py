@@ -1,8 +1,11 @@
-"""Sessions: signed tokens that name who holds a seat.
+"""Session tokens: signed, expiring names of who holds a seat.
 
 A token is ``<payload>.<signature>``, both base64url; the payload names a random
-session id and the session's user id. Tokens cannot be forged without the secret, so
-a request that carries one acts as that session and nobody else. Requests without a
+session id, the session's user id, when it was issued (``iat``) and when it expires
+(``exp``, unix seconds). Tokens cannot be forged without the secret, so a request that
+carries one acts as that session and nobody else; an expired token is refused exactly
+like a forged one. A session in use never expires: once a token is past half its
+lifetime, command replies carry a renewed one for the same session. Requests without a
 token act as their plain ``user_id`` and can only touch holds taken the same way.
 """
 
@@ -10,56 +13,98 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
-import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from booking_service.errors import InvalidSession
+from shared.holders import holder_of
 from shared.session_tokens import b64encode, encode_claims, read_claims
 
-__all__ = ["Identity", "SessionSigner", "load_or_create_secret"]
+__all__ = ["Identity", "SessionSigner", "SignedSession"]
 
-logger = logging.getLogger(__name__)
-
-_SECRET_FILE = "session_secret"
+INVALID = "The session token is not valid; start a new session"
 
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """Who a request acts as: the user id shown to others and the owner key of holds."""
+    """Who a request acts as: the user id shown to others and the owner key of holds.
+
+    A session's identity also carries its token's issue and expiry times (unix seconds).
+    """
 
     user_id: str
     owner: str
     session_id: str | None = None
+    issued_at: int = 0
+    expires_at: int | None = None
 
     @classmethod
     def tokenless(cls, user_id: str) -> Identity:
         """A seed-style caller known only by the user id it sends."""
         return cls(user_id, f"u:{user_id}")
 
+    @property
+    def holder(self) -> str:
+        """The opaque tag held seats show for this owner (``shared.holders``)."""
+        return holder_of(self.owner)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedSession:
+    """A token and the identity it grants."""
+
+    token: str
+    identity: Identity
+
+    def describe(self) -> dict[str, object]:
+        """The reply of ``POST /api/session`` and ``/api/session/resume``."""
+        return {
+            "session_token": self.token,
+            "session_id": self.identity.session_id,
+            "user_id": self.identity.user_id,
+            "holder": self.identity.holder,
+            "expires_at": self.identity.expires_at,
+        }
+
 
 class SessionSigner:
-    """Issues and verifies session tokens with one secret."""
+    """Issues, verifies and renews session tokens with one secret.
 
-    def __init__(self, secret: bytes) -> None:
+    Tokens live ``ttl_seconds``; ``clock`` gives the current unix time.
+    """
+
+    def __init__(
+        self, secret: bytes, *, ttl_seconds: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self._secret = secret
+        self._ttl = ttl_seconds
+        self._clock = clock
 
     def _sign(self, payload: str) -> str:
         digest = hmac.new(self._secret, payload.encode(), hashlib.sha256).digest()
         return b64encode(digest)
 
-    def issue(self, user_id: str) -> tuple[str, Identity]:
-        """A new session for ``user_id``: its token and the identity it grants."""
-        session_id = secrets.token_hex(12)
-        payload = encode_claims({"sid": session_id, "uid": user_id, "iat": int(time.time())})
-        token = f"{payload}.{self._sign(payload)}"
-        return token, Identity(user_id, f"s:{session_id}", session_id)
+    def issue(self, user_id: str) -> SignedSession:
+        """A new session for ``user_id``."""
+        return self._signed(secrets.token_hex(12), user_id)
+
+    def renew(self, identity: Identity) -> SignedSession:
+        """A fresh token, with a new expiry, for the same session as ``identity``."""
+        if identity.session_id is None:
+            raise ValueError("only a session's identity can be renewed")
+        return self._signed(identity.session_id, identity.user_id)
+
+    def renewal_due(self, identity: Identity) -> bool:
+        """Whether the identity's token is past half its lifetime (tokenless: never)."""
+        if identity.expires_at is None:
+            return False
+        halfway = (identity.issued_at + identity.expires_at) / 2
+        return self._clock() >= halfway
 
     def verify(self, token: str) -> Identity:
-        """The identity a token grants; raises InvalidSession for anything we did not sign."""
+        """The identity a token grants; raises InvalidSession unless we signed it and it is live."""
         payload, _, signature = token.partition(".")
         # compare_digest raises TypeError on non-ASCII text; we only issue ASCII tokens.
         if (
@@ -67,32 +112,25 @@ class SessionSigner:
             or not signature
             or not hmac.compare_digest(self._sign(payload), signature)
         ):
-            raise InvalidSession("The session token is not valid; start a new session")
+            raise InvalidSession(INVALID)
         claims = read_claims(payload) or {}
         session_id, user_id = claims.get("sid"), claims.get("uid")
-        if not isinstance(session_id, str) or not isinstance(user_id, str):
-            raise InvalidSession("The session token is not valid; start a new session")
-        return Identity(user_id, f"s:{session_id}", session_id)
+        issued_at, expires_at = claims.get("iat"), claims.get("exp")
+        if (
+            not isinstance(session_id, str)
+            or not isinstance(user_id, str)
+            or not isinstance(issued_at, int)
+            or not isinstance(expires_at, int)
+            or self._clock() >= expires_at
+        ):
+            raise InvalidSession(INVALID)
+        return Identity(user_id, f"s:{session_id}", session_id, issued_at, expires_at)
 
-
-def load_or_create_secret(data_dir: Path) -> bytes:
-    """The signing secret kept in ``data_dir``, created on first start.
-
-    Creation is exclusive, so processes starting together end up with the same secret.
-    """
-    path = data_dir / _SECRET_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(50):
-            secret = path.read_bytes().strip()
-            if secret:
-                return secret
-            time.sleep(0.01)
-        raise RuntimeError(f"session secret file {path} is empty") from None
-    secret = secrets.token_hex(32).encode()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(secret)
-    logger.info("created session secret", extra={"path": str(path)})
-    return secret
+    def _signed(self, session_id: str, user_id: str) -> SignedSession:
+        issued_at = int(self._clock())
+        expires_at = issued_at + self._ttl
+        payload = encode_claims(
+            {"sid": session_id, "uid": user_id, "iat": issued_at, "exp": expires_at}
+        )
+        identity = Identity(user_id, f"s:{session_id}", session_id, issued_at, expires_at)
+        return SignedSession(f"{payload}.{self._sign(payload)}", identity)

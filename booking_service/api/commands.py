@@ -120,17 +120,19 @@ class SeatCommands:
         if change.changed:
             await services.publisher.publish_change(change)
         seat = change.seat
-        return orjson.dumps(
-            {
-                "success": True,
-                "message": f"Seat {change.seat_id} {done} successfully",
-                "seat_id": change.seat_id,
-                "user_id": change.user_id,
-                "version": change.version,
-                "expires_at": seat.get("expires_at"),
-                "seat": seat,
-            }
-        )
+        reply: dict[str, Any] = {
+            "success": True,
+            "message": f"Seat {change.seat_id} {done} successfully",
+            "seat_id": change.seat_id,
+            "user_id": change.user_id,
+            "version": change.version,
+            "expires_at": seat.get("expires_at"),
+            "seat": seat,
+        }
+        # A session in use never expires: past half its lifetime, hand out a new token.
+        if services.signer.renewal_due(identity):
+            reply["session_token"] = services.signer.renew(identity).token
+        return orjson.dumps(reply)
 
 
 def openapi_paths() -> dict[str, Any]:
@@ -145,7 +147,8 @@ def openapi_paths() -> dict[str, Any]:
                 "tags": ["seats"],
                 "summary": summary,
                 "description": "Send the session token as `session_token` or the "
-                "`X-Session-Token` header; without one, `user_id` names the holder.",
+                "`X-Session-Token` header; without one, `user_id` names the holder. "
+                "A reply to a token past half its lifetime carries a renewed `session_token`.",
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": SeatRequest.model_json_schema()}},
