@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -14,14 +13,16 @@ from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api import health, seats, session
+from booking_service.api import health, seats, sessions
 from booking_service.api.commands import COMMAND_PATHS, SeatCommands, openapi_paths
 from booking_service.api.handlers import install_handlers
 from booking_service.errors import StoreUnavailable
 from booking_service.events import EventPublisher, run_heartbeat
 from booking_service.seats import SeatStore
 from booking_service.services import Services
-from booking_service.sessions import SessionSigner, load_or_create_secret
+from booking_service.session_secret import load_or_create_secret
+from booking_service.session_signer import SessionSigner
+from booking_service.supervisor import Supervisor
 from booking_service.sweeper import run_sweeper
 from shared.config import BookingSettings
 from shared.logging import configure_logging
@@ -49,24 +50,9 @@ def _build_services(settings: BookingSettings) -> Services:
             cooldown_ms=settings.rehold_cooldown_ms,
         ),
         publisher=EventPublisher(settings.nats_servers(), name="booking-service"),
-        signer=SessionSigner(secret),
+        signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
+        supervisor=Supervisor(),
     )
-
-
-async def _cancel_all(tasks: list[asyncio.Task[None]]) -> None:
-    """Cancel the tasks and wait until every one has ended.
-
-    A cancellation can be lost: on Python 3.11, ``asyncio.wait_for`` (which redis-py
-    uses for socket timeouts) returns the result instead of raising when the
-    cancellation lands just as the awaited call completes, and the loop goes on. So
-    cancel again until each task is done.
-    """
-    pending = set(tasks)
-    while pending:
-        for task in pending:
-            task.cancel()
-        _, pending = await asyncio.wait(pending, timeout=0.1)
-    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 @asynccontextmanager
@@ -78,15 +64,10 @@ async def _running(services: Services) -> AsyncIterator[None]:
     except StoreUnavailable:
         logger.warning("redis unreachable at start; the venue is created once it answers")
     services.publisher.start()
-    tasks = [
-        asyncio.create_task(run_sweeper(services.store, services.publisher), name="sweeper"),
-        asyncio.create_task(
-            run_heartbeat(
-                services.store, services.publisher, interval=services.settings.heartbeat_seconds
-            ),
-            name="heartbeat",
-        ),
-    ]
+    store, publisher, supervisor = services.store, services.publisher, services.supervisor
+    interval = services.settings.heartbeat_seconds
+    supervisor.start("sweeper", lambda: run_sweeper(store, publisher))
+    supervisor.start("heartbeat", lambda: run_heartbeat(store, publisher, interval=interval))
     # Start-up objects live as long as the process: keep them out of every collection,
     # so a full collection under load stays short.
     gc.collect()
@@ -94,7 +75,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await _cancel_all(tasks)
+        await supervisor.close()
         await services.publisher.close()
         await services.redis.aclose()
 
@@ -144,7 +125,7 @@ def create_app(settings: BookingSettings) -> BookingApp:
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, session, health):
+    for module in (seats, sessions, health):
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)

@@ -16,6 +16,7 @@
      │    ├── HoldLimitReached        you already hold MAX_HOLDS_PER_SESSION seats
      │    └── ReholdCooldown          your own hold on it lapsed moments ago
      ├── PayloadTooLarge         413  the body is over the limit
+     ├── UnsupportedMediaType    415  a write whose body is not declared as JSON
      └── StoreUnavailable        503  Redis cannot be reached
 """
 
@@ -37,6 +38,7 @@ __all__ = [
     "SeatTaken",
     "SessionRequired",
     "StoreUnavailable",
+    "UnsupportedMediaType",
 ]
 
 
@@ -96,6 +98,10 @@ class ReholdCooldown(SeatConflict):
 
 class PayloadTooLarge(BookingError):
     status_code = 413
+
+
+class UnsupportedMediaType(BookingError):
+    status_code = 415
 
 
 class StoreUnavailable(BookingError):

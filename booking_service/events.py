@@ -15,8 +15,8 @@ from typing import Any
 
 import orjson
 
-from booking_service.errors import StoreUnavailable
 from booking_service.seats import Change, SeatStore, VenueState
+from booking_service.supervisor import FailureStreak
 from shared.constants import HEARTBEAT_SUBJECT, EventType, SeatStatus, subject_for
 from shared.nats_link import NatsError, NatsLink
 from shared.timestamps import iso_time
@@ -77,15 +77,22 @@ class EventPublisher(NatsLink):
 
 
 async def run_heartbeat(store: SeatStore, publisher: EventPublisher, *, interval: float) -> None:
-    """Publish the venue version and digest every ``interval`` seconds, until cancelled."""
+    """Publish the venue version and digest every ``interval`` seconds, until cancelled.
+
+    A beat that fails (Redis unavailable, anything else) is logged and skipped; the
+    next one comes on time.
+    """
+    failures = FailureStreak("heartbeat", first=interval, limit=interval)
     while True:
-        if publisher.connected:
-            try:
+        delay = interval
+        try:
+            if publisher.connected:
                 state = await store.state()
-            except StoreUnavailable:
-                logger.debug("heartbeat skipped: redis unreachable")
-            else:
                 await publisher.publish_heartbeat(
                     state, interval=interval, now_ms=int(time.time() * 1000)
                 )
-        await asyncio.sleep(interval)
+        except Exception as exc:
+            delay = failures.failed(exc)
+        else:
+            failures.succeeded()
+        await asyncio.sleep(delay)

@@ -20,8 +20,7 @@ from typing import Any
 
 import orjson
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 from booking_service.errors import (
     HoldExpired,
@@ -105,10 +104,15 @@ def venue_keys(venue_id: str) -> list[str]:
 
 @contextmanager
 def _redis_errors() -> Iterator[None]:
+    """Turn every Redis failure into StoreUnavailable (a 503), never a 500.
+
+    Not only a lost connection: a Redis that refuses writes (MISCONF, READONLY, OOM,
+    NOREPLICAS) or any other error reply leaves the store just as unusable for now.
+    """
     try:
         yield
-    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-        raise StoreUnavailable("The seat store is unreachable; try again shortly") from exc
+    except (RedisError, OSError) as exc:
+        raise StoreUnavailable("The seat store is unavailable; try again shortly") from exc
 
 
 class SeatStore:
@@ -245,3 +249,19 @@ class SeatStore:
         return Change(
             event_type, seat_id, user_id.decode(), int(version), seat_json, int(now), changed
         )
+
+    async def overdue_seconds(self) -> float:
+        """How far the oldest deadline in the expiry index is behind Redis's clock (0 if none).
+
+        A sweeper that keeps up holds this under a fraction of a second; it grows while
+        lapsed holds stay unreleased.
+        """
+        with _redis_errors():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.zrange(self._keys[2], 0, 0, withscores=True)
+                pipe.time()
+                oldest, (seconds, micros) = await pipe.execute()
+        if not oldest:
+            return 0.0
+        now_ms = int(seconds) * 1000 + int(micros) // 1000
+        return max(0.0, (now_ms - float(oldest[0][1])) / 1000)

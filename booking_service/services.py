@@ -9,7 +9,8 @@ from starlette.requests import Request
 
 from booking_service.events import EventPublisher
 from booking_service.seats import SeatStore
-from booking_service.sessions import SessionSigner
+from booking_service.session_signer import SessionSigner
+from booking_service.supervisor import Supervisor
 from shared.config import BookingSettings
 
 __all__ = ["Services", "services_of"]
@@ -17,13 +18,15 @@ __all__ = ["Services", "services_of"]
 
 @dataclass(frozen=True)
 class Services:
-    """The settings, Redis client, seat store, event publisher and session signer."""
+    """The settings, Redis client, seat store, event publisher, session signer and the
+    supervisor of the background loops."""
 
     settings: BookingSettings
     redis: Redis
     store: SeatStore
     publisher: EventPublisher
     signer: SessionSigner
+    supervisor: Supervisor
 
 
 def services_of(request: Request) -> Services:

@@ -2,6 +2,9 @@
 
 Any number of booking processes may sweep at once: the release script is atomic, so
 each lapse is released, and announced as ``auto_released``, by exactly one of them.
+A failed round (Redis refusing writes, a lost connection, a bug) is logged and tried
+again after a short, growing pause of at most ``RETRY_LIMIT``: the sweeper never
+stops, and catches up within moments of Redis accepting writes again.
 """
 
 from __future__ import annotations
@@ -9,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from booking_service.errors import StoreUnavailable
 from booking_service.events import EventPublisher
 from booking_service.seats import SeatStore
+from booking_service.supervisor import FailureStreak
 
 __all__ = ["run_sweeper"]
 
@@ -21,27 +24,35 @@ BATCH = 256
 # Holds taken by other processes are noticed at least this often (seconds): with
 # holds longer than this, every deadline is known before it falls due.
 MAX_IDLE = 0.2
-RETRY_AFTER_ERROR = 0.5
+RETRY_FIRST = 0.05
+RETRY_LIMIT = 0.5
 
 
 async def run_sweeper(store: SeatStore, publisher: EventPublisher) -> None:
     """Sweep until cancelled, sleeping until the next known deadline in between."""
+    failures = FailureStreak("sweep", first=RETRY_FIRST, limit=RETRY_LIMIT)
     while True:
         try:
-            sweep = await store.expire_due(limit=BATCH)
-        except StoreUnavailable:
-            logger.debug("sweep skipped: redis unreachable")
-            await asyncio.sleep(RETRY_AFTER_ERROR)
-            continue
-        for change in sweep.released:
-            logger.info(
-                "hold lapsed",
-                extra={"seat": change.seat_id, "user": change.user_id, "version": change.version},
-            )
-            await publisher.publish_change(change)
-        if len(sweep.released) == BATCH:
-            continue
-        delay = MAX_IDLE
-        if sweep.next_deadline_ms is not None:
-            delay = min(delay, (sweep.next_deadline_ms - sweep.now_ms) / 1000)
-        await asyncio.sleep(max(delay, 0.001))
+            delay = await _sweep_once(store, publisher)
+        except Exception as exc:
+            delay = failures.failed(exc)
+        else:
+            failures.succeeded()
+        await asyncio.sleep(delay)
+
+
+async def _sweep_once(store: SeatStore, publisher: EventPublisher) -> float:
+    """Release and announce due holds; how long to wait before the next round."""
+    sweep = await store.expire_due(limit=BATCH)
+    for change in sweep.released:
+        logger.info(
+            "hold lapsed",
+            extra={"seat": change.seat_id, "user": change.user_id, "version": change.version},
+        )
+        await publisher.publish_change(change)
+    if len(sweep.released) == BATCH:
+        return 0
+    delay = MAX_IDLE
+    if sweep.next_deadline_ms is not None:
+        delay = min(delay, (sweep.next_deadline_ms - sweep.now_ms) / 1000)
+    return max(delay, 0.001)

@@ -1,4 +1,10 @@
-"""Health route: 200 when Redis and NATS are both reachable, else 503 naming what is down."""
+"""Health route: 200 when Redis and NATS are reachable and the sweeper keeps up.
+
+Otherwise 503, with ``error`` naming what is wrong: Redis or NATS unreachable, or the
+sweeper more than ``MAX_SWEEPER_LAG`` seconds behind its oldest deadline (Redis that
+refuses writes, say). ``task_restarts`` counts how often each background loop was
+restarted after it died.
+"""
 
 from __future__ import annotations
 
@@ -9,32 +15,49 @@ from redis.exceptions import RedisError
 from starlette.responses import Response
 
 from booking_service.api.responses import json_response
-from booking_service.services import services_of
+from booking_service.errors import StoreUnavailable
+from booking_service.services import Services, services_of
 
-__all__ = ["router"]
+__all__ = ["MAX_SWEEPER_LAG", "router"]
 
 router = APIRouter(tags=["health"])
 
 PING_TIMEOUT = 1.0
+MAX_SWEEPER_LAG = 2.0
 
 
-@router.get("/health", summary="Whether Redis and NATS are reachable")
+async def _sweeper_lag(services: Services) -> float | None:
+    """Seconds the oldest unreleased deadline is overdue, or None if Redis does not answer."""
+    try:
+        if not await asyncio.wait_for(services.redis.ping(), PING_TIMEOUT):
+            return None
+        return await asyncio.wait_for(services.store.overdue_seconds(), PING_TIMEOUT)
+    except (RedisError, OSError, TimeoutError, StoreUnavailable):
+        return None
+
+
+@router.get("/health", summary="Whether Redis and NATS are reachable and holds lapse on time")
 async def health(request: Request) -> Response:
     services = services_of(request)
-    try:
-        redis_ok = bool(await asyncio.wait_for(services.redis.ping(), PING_TIMEOUT))
-    except (RedisError, OSError, TimeoutError):
-        redis_ok = False
-    nats_ok = services.publisher.connected
+    lag = await _sweeper_lag(services)
+    redis_ok, nats_ok = lag is not None, services.publisher.connected
+    lagging = lag is not None and lag > MAX_SWEEPER_LAG
     body: dict[str, object] = {
-        "status": "ok" if redis_ok and nats_ok else "degraded",
+        "status": "ok" if redis_ok and nats_ok and not lagging else "degraded",
         "service": "booking-service",
         "redis": "ok" if redis_ok else "down",
         "nats": "ok" if nats_ok else "down",
         "hold_seconds": services.settings.hold_seconds,
+        "sweeper_lag_seconds": None if lag is None else round(lag, 3),
+        "task_restarts": services.supervisor.restarts,
     }
+    problems = []
     down = [name for name, ok in (("Redis", redis_ok), ("NATS", nats_ok)) if not ok]
     if down:
-        body["error"] = f"{' and '.join(down)} unreachable"
+        problems.append(f"{' and '.join(down)} unreachable")
+    if lagging:
+        problems.append(f"Sweeper is {lag:.1f} s behind its oldest deadline")
+    if problems:
+        body["error"] = "; ".join(problems)
         return json_response(body, 503)
     return json_response(body)
