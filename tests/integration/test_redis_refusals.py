@@ -65,7 +65,7 @@ async def test_redis_refusing_writes_then_lapsed_holds_release_promptly(
             assert (await seat_call(api, "select", seat_id, user_id="fan")).status_code == 200
         await _admin(redis_admin, refuse)
         try:
-            error = assert_error(await seat_call(api, "select", "C1", user_id="fan"), 503)
+            error = assert_error(await seat_call(api, "select", "C1", user_id="late"), 503)
             assert "unavailable" in error
 
             async def sweeper_stuck() -> bool:
@@ -78,7 +78,7 @@ async def test_redis_refusing_writes_then_lapsed_holds_release_promptly(
             assert stuck["sweeper_lag_seconds"] > 2
             assert not events.of_type("auto_released"), "released while Redis refused writes"
             assert all(seat["status"] == 1 for seat in _of(await seats_by_id(api), HELD))
-            assert_error(await seat_call(api, "select", "C1", user_id="fan"), 503)
+            assert_error(await seat_call(api, "select", "C1", user_id="late"), 503)
         finally:
             await _admin(redis_admin, accept)
         accepted = time.time()
@@ -96,7 +96,7 @@ async def test_redis_refusing_writes_then_lapsed_holds_release_promptly(
         assert healthy.status_code == 200, healthy.text
         assert healthy.json()["sweeper_lag_seconds"] == 0
         assert healthy.json()["task_restarts"] == {"sweeper": 0, "heartbeat": 0}
-        assert (await seat_call(api, "select", "C1", user_id="fan")).status_code == 200
+        assert (await seat_call(api, "select", "C1", user_id="late")).status_code == 200
 
 
 @pytest.mark.parametrize("refusal", REFUSALS)
@@ -121,7 +121,7 @@ async def test_redis_error_on_reads_and_health_is_503(
     api: httpx.AsyncClient, redis_admin: Redis
 ) -> None:
     """A Redis error reply on the read routes and on /health is a 503 with a sentence."""
-    seats_key, _, expiry_key, _ = venue_keys("main")
+    seats_key, _, expiry_key, *_ = venue_keys("main")
     await redis_admin.delete(seats_key, expiry_key)
     await redis_admin.set(seats_key, "not a hash")
     await redis_admin.set(expiry_key, "not a sorted set")

@@ -10,7 +10,7 @@ import pytest
 
 from booking_service.errors import StoreUnavailable
 from booking_service.events import EventPublisher, run_heartbeat
-from booking_service.seats import Change, SeatStore, Sweep
+from booking_service.seats import Change, SeatStore, Sweep, VenueState
 from booking_service.supervisor import FailureStreak, Supervisor
 from booking_service.sweeper import run_sweeper
 from shared.constants import EventType
@@ -44,13 +44,13 @@ class FakePublisher:
 
     def __init__(self) -> None:
         self.changes: list[Change] = []
-        self.beats: list[int] = []
+        self.beats: list[VenueState] = []
 
     async def publish_change(self, change: Change) -> None:
         self.changes.append(change)
 
-    async def publish_heartbeat(self, version: int, now_ms: int) -> None:
-        self.beats.append(version)
+    async def publish_heartbeat(self, state: VenueState, *, interval: float, now_ms: int) -> None:
+        self.beats.append(state)
 
 
 class FakeStore:
@@ -132,13 +132,14 @@ async def test_sweeper_survives_any_exception() -> None:
 
 async def test_heartbeat_survives_any_exception() -> None:
     """A beat that fails is skipped and the next one is published."""
-    version = Script(RuntimeError("bug"), StoreUnavailable("down"), 7)
+    state = VenueState(7, "0" * 16)
+    version = Script(RuntimeError("bug"), StoreUnavailable("down"), state)
     publisher = FakePublisher()
-    store = cast(SeatStore, FakeStore(version=version))
+    store = cast(SeatStore, FakeStore(state=version))
     task = asyncio.create_task(run_heartbeat(store, cast(EventPublisher, publisher), interval=0.01))
     try:
         await asyncio.wait_for(version.exhausted.wait(), WITHIN)
-        assert publisher.beats == [7]
+        assert publisher.beats == [state]
         assert not task.done()
     finally:
         await _cancel(task)
