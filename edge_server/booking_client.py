@@ -2,7 +2,7 @@
 
 Every call is bounded by timeouts. Failures come back as two exceptions::
 
-    BookingError
+    BookingCallError
      ├── BookingUnavailable   the service cannot be reached, timed out or answered 5xx
      └── BookingRefused       it answered 4xx; ``str(error)`` is its ``error`` sentence
 """
@@ -17,8 +17,8 @@ import httpx
 import orjson
 
 __all__ = [
+    "BookingCallError",
     "BookingClient",
-    "BookingError",
     "BookingRefused",
     "BookingUnavailable",
     "NewSession",
@@ -29,15 +29,15 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = "The booking service is unavailable; please try again shortly"
 
 
-class BookingError(Exception):
+class BookingCallError(Exception):
     """A call to the booking service did not succeed."""
 
 
-class BookingUnavailable(BookingError):
+class BookingUnavailable(BookingCallError):
     """The booking service could not answer."""
 
 
-class BookingRefused(BookingError):
+class BookingRefused(BookingCallError):
     """The booking service refused the request (4xx)."""
 
     def __init__(self, message: str, *, status: int) -> None:

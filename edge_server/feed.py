@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from edge_server.booking_client import BookingError
+from edge_server.booking_client import BookingCallError
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror, seat_update_frame
 from edge_server.stats import Stats
@@ -57,14 +57,12 @@ class VenueFeed:
         stats: Stats,
         *,
         fetch_snapshot: Callable[[], Awaitable[dict[str, Any]]],
-        nats_connected: Callable[[], bool],
         poll_interval: float,
     ) -> None:
         self._mirror = mirror
         self._hub = hub
         self._stats = stats
         self._fetch = fetch_snapshot
-        self._nats_connected = nats_connected
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
 
@@ -86,13 +84,13 @@ class VenueFeed:
         self._mirror.request_resync()
         self._wake.set()
 
-    async def run(self) -> None:
-        """Resync whenever needed, until cancelled."""
+    async def run(self, *, nats_connected: Callable[[], bool]) -> None:
+        """Resync whenever needed, and poll while ``nats_connected()`` is false, until cancelled."""
         next_poll = 0.0
         retry_at = 0.0
         while True:
             now = time.monotonic()
-            polling = not self._nats_connected() and now >= next_poll
+            polling = not nats_connected() and now >= next_poll
             if now >= retry_at and (polling or self._mirror.resync_due(now)):
                 if await self._resync():
                     next_poll = time.monotonic() + self._poll_interval
@@ -115,7 +113,7 @@ class VenueFeed:
         self._mirror.start_resync()
         try:
             snapshot = await self._fetch()
-        except BookingError as exc:
+        except BookingCallError as exc:
             logger.info("snapshot unavailable: %s", exc)
             self._mirror.request_resync()
             return False

@@ -1,6 +1,6 @@
-"""ClientSession: one browser connection, bound to one booking-service session.
+"""ClientConnection: one browser connection, bound to one booking-service session.
 
-The session promises, per connection:
+It promises, per connection:
 
 - ``WELCOME`` first; then one answer per message, in order: ``SUBSCRIBE_ACK`` (followed
   by ``VENUE_STATE``), the matching ``…_RESPONSE``, or ``ERROR``.
@@ -26,7 +26,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
-from edge_server.booking_client import BookingClient, BookingError
+from edge_server.booking_client import BookingCallError, BookingClient
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 from edge_server.protocol import (
@@ -44,7 +44,7 @@ from shared.messages import MessageType
 from shared.session_tokens import user_id_of
 from shared.timestamps import iso_time
 
-__all__ = ["ClientSession", "SessionContext"]
+__all__ = ["ClientConnection", "ConnectionContext"]
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ _ACTIONS = {
 
 
 @dataclass(frozen=True, slots=True)
-class SessionContext:
+class ConnectionContext:
     """What every connection of this edge shares."""
 
     hub: Hub
@@ -70,12 +70,12 @@ class SessionContext:
     rate_strikes: int
 
 
-class ClientSession:
+class ClientConnection:
     """Speaks the protocol with one connection until it closes."""
 
     __slots__ = ("_connection", "_context", "_id", "_limiter", "_token", "_user_id")
 
-    def __init__(self, connection: ServerConnection, context: SessionContext) -> None:
+    def __init__(self, connection: ServerConnection, context: ConnectionContext) -> None:
         self._connection = connection
         self._context = context
         self._id = secrets.token_hex(6)
@@ -158,7 +158,7 @@ class ClientSession:
         if not resumed and (self._token is None or command.session_token is not None):
             try:
                 await self._start_session(command.user_id)
-            except BookingError as exc:
+            except BookingCallError as exc:
                 success, message = False, str(exc)
             else:
                 if command.session_token is not None:
@@ -197,7 +197,7 @@ class ClientSession:
             reply = await self._context.booking.seat_command(
                 _ACTIONS[command.type], command.seat_id, self._token
             )
-        except BookingError as exc:
+        except BookingCallError as exc:
             data["user_id"] = self._user_id
             await self._send(response_frame(kind, success=False, message=str(exc), data=data))
             return
