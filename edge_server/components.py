@@ -3,12 +3,13 @@
 The parts are wired so that each only knows what it uses: the NATS relay feeds the
 venue feed, the feed keeps the mirror and broadcasts through the hub, and connections
 share the hub, mirror, booking client and counters through one context. ``health()``
-and ``stats()`` are what ``/health`` and ``/stats`` show.
+and ``stats()`` are what ``/health`` and ``/stats`` show; ``stats()`` is cached for a
+second, so a flood of ``/stats`` never costs the fan-out loop more than one report a second.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from edge_server.booking_client import BookingClient
@@ -18,7 +19,7 @@ from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 from edge_server.relay import NatsRelay
 from edge_server.server import CLOSE_TIMEOUT
-from edge_server.stats import Stats
+from edge_server.stats import CachedReport, Stats
 from shared.config import EdgeSettings
 
 __all__ = ["EdgeComponents"]
@@ -36,6 +37,10 @@ class EdgeComponents:
     feed: VenueFeed
     relay: NatsRelay
     context: ConnectionContext
+    _stats_cache: CachedReport = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_stats_cache", CachedReport(self._stats_report))
 
     @classmethod
     def build(cls, settings: EdgeSettings) -> EdgeComponents:
@@ -87,7 +92,10 @@ class EdgeComponents:
         }
 
     def stats(self) -> dict[str, Any]:
-        """What ``/stats`` shows: the counters and the live figures."""
+        """What ``/stats`` shows: the counters and live figures, at most one second old."""
+        return self._stats_cache()
+
+    def _stats_report(self) -> dict[str, Any]:
         return self.counters.report(
             clients=len(self.hub),
             version=self.mirror.version,
