@@ -201,6 +201,16 @@ async def test_health_and_stats_answer_on_the_same_port(edge_stack: EdgeStack) -
     assert "error" in missing.json()
 
 
+async def test_upgrade_without_websocket_version_gets_426(edge_stack: EdgeStack) -> None:
+    """An upgrade to /ws with no Sec-WebSocket-Version is 426 with Sec-WebSocket-Version: 13."""
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": "a2V5"}
+    async with httpx.AsyncClient(base_url=edge_stack.edges[0].url) as http:
+        response = await http.get("/ws", headers=headers)
+    assert response.status_code == 426
+    assert response.headers["Sec-WebSocket-Version"] == "13"
+    assert response.json()["error"]
+
+
 async def test_change_through_one_edge_reaches_the_other_within_a_second(
     edge_stack: EdgeStack,
 ) -> None:
