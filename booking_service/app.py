@@ -14,14 +14,15 @@ from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api import health, seats, session
+from booking_service.api import health, seats, sessions
 from booking_service.api.commands import COMMAND_PATHS, SeatCommands, openapi_paths
 from booking_service.api.handlers import install_handlers
 from booking_service.errors import StoreUnavailable
 from booking_service.events import EventPublisher, run_heartbeat
 from booking_service.seats import SeatStore
 from booking_service.services import Services
-from booking_service.sessions import SessionSigner, load_or_create_secret
+from booking_service.session_secret import load_or_create_secret
+from booking_service.session_signer import SessionSigner
 from booking_service.sweeper import run_sweeper
 from shared.config import BookingSettings
 from shared.logging import configure_logging
@@ -43,7 +44,7 @@ def _build_services(settings: BookingSettings) -> Services:
         redis=redis,
         store=SeatStore(redis, settings.venue(), hold_ms=settings.hold_ms),
         publisher=EventPublisher(settings.nats_servers(), name="booking-service"),
-        signer=SessionSigner(secret),
+        signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
     )
 
 
@@ -138,7 +139,7 @@ def create_app(settings: BookingSettings) -> BookingApp:
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, session, health):
+    for module in (seats, sessions, health):
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)

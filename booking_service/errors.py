@@ -14,6 +14,7 @@
      │    ├── HoldNotYours            held, by another session or user
      │    └── HoldExpired             your hold has lapsed
      ├── PayloadTooLarge         413  the body is over the limit
+     ├── UnsupportedMediaType    415  a write whose body is not declared as JSON
      └── StoreUnavailable        503  Redis cannot be reached
 """
 
@@ -33,6 +34,7 @@ __all__ = [
     "SeatTaken",
     "SessionRequired",
     "StoreUnavailable",
+    "UnsupportedMediaType",
 ]
 
 
@@ -84,6 +86,10 @@ class HoldExpired(SeatConflict):
 
 class PayloadTooLarge(BookingError):
     status_code = 413
+
+
+class UnsupportedMediaType(BookingError):
+    status_code = 415
 
 
 class StoreUnavailable(BookingError):

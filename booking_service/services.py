@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from booking_service.events import EventPublisher
 from booking_service.seats import SeatStore
-from booking_service.sessions import SessionSigner
+from booking_service.session_signer import SessionSigner
 from shared.config import BookingSettings
 
 __all__ = ["Services", "services_of"]

@@ -14,7 +14,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.venue import Venue
 
-__all__ = ["BookingSettings", "EdgeSettings", "ServiceSettings"]
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "MIN_SECRET_BYTES",
+    "BookingSettings",
+    "EdgeSettings",
+    "ServiceSettings",
+]
+
+# Where the booking service keeps its files unless DATA_DIR says otherwise: under the
+# project, whatever directory the process was started from.
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+# The shortest session-signing secret accepted, from SESSION_SECRET or the data dir.
+MIN_SECRET_BYTES = 32
 
 
 class ServiceSettings(BaseSettings):
@@ -45,8 +57,9 @@ class BookingSettings(ServiceSettings):
     redis_url: str = "redis://localhost:6379"
     hold_seconds: float = Field(30.0, gt=0, le=3600)
     workers: int = Field(1, ge=1, le=64)
-    data_dir: Path = Path("data")
-    session_secret: str | None = Field(None, min_length=16)
+    data_dir: Path = DEFAULT_DATA_DIR
+    session_secret: str | None = None
+    session_ttl_seconds: int = Field(7 * 24 * 3600, ge=1, le=366 * 24 * 3600)
     allow_tokenless_writes: bool = True
     heartbeat_seconds: float = Field(0.5, gt=0, le=10)
     max_body_bytes: int = Field(4096, ge=256, le=1 << 20)
@@ -57,6 +70,14 @@ class BookingSettings(ServiceSettings):
         """Accept the seed's ``localhost:6379`` as well as a ``redis://`` URL."""
         if "://" not in value:
             return f"redis://{value}"
+        return value
+
+    @field_validator("session_secret")
+    @classmethod
+    def _secret_long_enough(cls, value: str | None) -> str | None:
+        """A secret given in the environment must be at least MIN_SECRET_BYTES long."""
+        if value is not None and len(value.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"SESSION_SECRET must be at least {MIN_SECRET_BYTES} bytes")
         return value
 
     @property

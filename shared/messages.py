@@ -22,6 +22,7 @@ __all__ = [
     "SeatEvent",
     "SeatRequest",
     "SessionRequest",
+    "SessionResumeRequest",
 ]
 
 SEAT_ID_FIELD = Field(
@@ -83,6 +84,14 @@ class SessionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     user_id: str | None = Field(None, pattern=USER_ID_PATTERN)
+
+
+class SessionResumeRequest(BaseModel):
+    """Body of ``POST /api/session/resume``: the token to re-sign with a new expiry."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    session_token: str = Field(min_length=1, max_length=512)
 
 
 class MessageType(StrEnum):

@@ -2,7 +2,7 @@
 that read them.
 
 A token is ``<payload>.<signature>``: the payload is base64url JSON claims
-``{"sid", "uid", "iat"}``, the signature a base64url HMAC-SHA256 of the payload text,
+``{"sid", "uid", "iat", "exp"}``, the signature a base64url HMAC-SHA256 of the payload text,
 both without padding. Reading the claims needs no secret; only the booking service
 can sign or verify, and it verifies on every command.
 """

@@ -15,7 +15,7 @@ from tests.events import EventCollector
 from tests.servers import BookingProcess, NatsServer, RedisServer
 from tests.stack import EdgeStack
 
-SECRET = "test-secret-0123456789abcdef"
+SECRET = "test-secret-0123456789abcdef-0123456789"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tests.servers import BookingProcess, EdgeProcess, NatsServer, RedisServer
 
 __all__ = ["SECRET", "EdgeStack"]
 
-SECRET = "edge-test-secret-0123456789"
+SECRET = "edge-test-secret-0123456789-0123456789"
 
 
 class EdgeStack:

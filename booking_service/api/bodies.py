@@ -8,9 +8,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from starlette.requests import Request
 
-from booking_service.errors import InvalidRequest, PayloadTooLarge
+from booking_service.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 
-__all__ = ["check_length", "describe", "parse_body", "read_body"]
+__all__ = ["check_length", "describe", "parse_body", "read_body", "require_json"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -19,6 +19,18 @@ def check_length(declared: str | bytes | None, received: int, *, limit: int) -> 
     """Raise PayloadTooLarge when the declared or received length exceeds ``limit``."""
     if (declared is not None and declared.isdigit() and int(declared) > limit) or received > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit} bytes")
+
+
+def require_json(content_type: str | bytes | None) -> None:
+    """Raise UnsupportedMediaType unless the media type is ``application/json``.
+
+    Parameters such as ``; charset=utf-8`` are allowed. Every write call demands it: a
+    page on another site can only send such a body after a CORS preflight, which this
+    service never grants, so it cannot make its visitors' browsers hold or book seats.
+    """
+    text = content_type.decode("latin-1") if isinstance(content_type, bytes) else content_type
+    if text is None or text.partition(";")[0].strip().lower() != "application/json":
+        raise UnsupportedMediaType("Content-Type must be application/json")
 
 
 def parse_body(model: type[M], body: bytes, *, empty_ok: bool = False) -> M:
@@ -32,13 +44,18 @@ def parse_body(model: type[M], body: bytes, *, empty_ok: bool = False) -> M:
 
 
 async def read_body(request: Request, model: type[M], *, limit: int, empty_ok: bool = False) -> M:
-    """A framework request's body, size-limited, parsed as ``model``."""
+    """A framework request's body, size-limited, declared as JSON, parsed as ``model``.
+
+    With ``empty_ok``, a request without any body needs no content type and parses as ``{}``.
+    """
     declared = request.headers.get("content-length")
     check_length(declared, 0, limit=limit)
     body = b""
     async for chunk in request.stream():
         body += chunk
         check_length(None, len(body), limit=limit)
+    if body or not empty_ok:
+        require_json(request.headers.get("content-type"))
     return parse_body(model, body, empty_ok=empty_ok)
 
 

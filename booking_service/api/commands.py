@@ -15,11 +15,11 @@ from typing import Any
 import orjson
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api.bodies import check_length, parse_body
+from booking_service.api.bodies import check_length, parse_body, require_json
 from booking_service.errors import BookingError, InvalidRequest, SessionRequired
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
-from booking_service.sessions import Identity
+from booking_service.session_signer import Identity
 from shared.messages import SeatRequest
 
 __all__ = ["COMMAND_PATHS", "SeatCommands", "openapi_paths"]
@@ -110,6 +110,7 @@ class SeatCommands:
     async def _perform(self, path: str, headers: dict[bytes, bytes], receive: Receive) -> bytes:
         services = self._services()
         operation, done, _ = _COMMANDS[path]
+        require_json(headers.get(b"content-type"))
         raw = await _read(
             receive, headers.get(b"content-length"), limit=services.settings.max_body_bytes
         )
@@ -119,17 +120,19 @@ class SeatCommands:
         if change.changed:
             await services.publisher.publish_change(change)
         seat = change.seat
-        return orjson.dumps(
-            {
-                "success": True,
-                "message": f"Seat {change.seat_id} {done} successfully",
-                "seat_id": change.seat_id,
-                "user_id": change.user_id,
-                "version": change.version,
-                "expires_at": seat.get("expires_at"),
-                "seat": seat,
-            }
-        )
+        reply: dict[str, Any] = {
+            "success": True,
+            "message": f"Seat {change.seat_id} {done} successfully",
+            "seat_id": change.seat_id,
+            "user_id": change.user_id,
+            "version": change.version,
+            "expires_at": seat.get("expires_at"),
+            "seat": seat,
+        }
+        # A session in use never expires: past half its lifetime, hand out a new token.
+        if services.signer.renewal_due(identity):
+            reply["session_token"] = services.signer.renew(identity).token
+        return orjson.dumps(reply)
 
 
 def openapi_paths() -> dict[str, Any]:
@@ -144,7 +147,8 @@ def openapi_paths() -> dict[str, Any]:
                 "tags": ["seats"],
                 "summary": summary,
                 "description": "Send the session token as `session_token` or the "
-                "`X-Session-Token` header; without one, `user_id` names the holder.",
+                "`X-Session-Token` header; without one, `user_id` names the holder. "
+                "A reply to a token past half its lifetime carries a renewed `session_token`.",
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": SeatRequest.model_json_schema()}},
@@ -156,6 +160,7 @@ def openapi_paths() -> dict[str, Any]:
                     "404": {**error, "description": "Unknown seat"},
                     "409": {**error, "description": "The seat's state forbids it"},
                     "413": {**error, "description": "Body too large"},
+                    "415": {**error, "description": "Content-Type is not application/json"},
                     "503": {**error, "description": "Redis unreachable"},
                 },
             }

@@ -14,6 +14,7 @@ from tests.seat_api import assert_error, seat_call, seats
 # The holder every body below names, so a body that slipped through would change a seat.
 HOLDER = {"seat_id": "A1", "user_id": "u1"}
 MEGABYTE = 1 << 20
+JSON_TYPE = {"content-type": "application/json"}
 
 
 def _json(**fields: Any) -> bytes:
@@ -72,9 +73,7 @@ async def test_bad_body_is_a_clear_4xx_that_changes_nothing(
 ) -> None:
     """Select, book and release with this body answer a JSON error, never 422 or 500."""
     for action in ("select", "book", "release"):
-        response = await api.post(
-            f"/api/seats/{action}", content=body, headers={"content-type": "application/json"}
-        )
+        response = await api.post(f"/api/seats/{action}", content=body, headers=JSON_TYPE)
         assert_error(response, status)
 
 
@@ -89,7 +88,7 @@ async def test_bad_body_streamed_without_length_is_413(
             yield b"x" * (MEGABYTE // 64)
         yield b'"}'
 
-    response = await api.post("/api/seats/book", content=chunks())
+    response = await api.post("/api/seats/book", content=chunks(), headers=JSON_TYPE)
     assert "content-length" not in response.request.headers
     assert_error(response, 413)
 
@@ -124,7 +123,7 @@ async def test_bad_session_request_is_a_clear_4xx(
     api: httpx.AsyncClient, body: bytes, status: int
 ) -> None:
     """POST /api/session with a bad body answers a JSON error and issues no token."""
-    response = await api.post("/api/session", content=body)
+    response = await api.post("/api/session", content=body, headers=JSON_TYPE)
     assert_error(response, status)
     assert "session_token" not in response.json()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -69,3 +71,33 @@ def test_settings_venue_size_from_environment(monkeypatch: pytest.MonkeyPatch) -
     """VENUE_ROWS changes the layout without code changes."""
     monkeypatch.setenv("VENUE_ROWS", "27")
     assert BookingSettings().venue().seat_ids[-1] == "AA10"
+
+
+def test_settings_short_session_secret_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SESSION_SECRET under 32 bytes is refused at start, naming the setting."""
+    monkeypatch.setenv("SESSION_SECRET", "x" * 31)
+    with pytest.raises(ValidationError, match="SESSION_SECRET must be at least 32 bytes"):
+        BookingSettings()
+
+
+def test_settings_session_secret_of_32_bytes_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SESSION_SECRET of 32 bytes is accepted as given."""
+    monkeypatch.setenv("SESSION_SECRET", "x" * 32)
+    assert BookingSettings().session_secret == "x" * 32
+
+
+def test_settings_data_dir_default_is_absolute_under_the_project(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without DATA_DIR the data directory is the project's data/, whatever the cwd."""
+    monkeypatch.chdir(tmp_path)
+    data_dir = BookingSettings().data_dir
+    assert data_dir.is_absolute()
+    assert data_dir == Path(__file__).resolve().parents[2] / "data"
+
+
+def test_settings_session_ttl_defaults_to_seven_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session tokens live 7 days unless SESSION_TTL_SECONDS says otherwise."""
+    assert BookingSettings().session_ttl_seconds == 604800
+    monkeypatch.setenv("SESSION_TTL_SECONDS", "60")
+    assert BookingSettings().session_ttl_seconds == 60
