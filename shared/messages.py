@@ -91,7 +91,7 @@ class SessionResumeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    session_token: str = Field(min_length=1, max_length=512)
+    session_token: str = Field(min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
 
 
 class MessageType(StrEnum):
