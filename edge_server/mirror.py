@@ -230,6 +230,9 @@ class VenueMirror:
             logger.warning("venue version went backwards", extra={"was": previous, "now": version})
             self._pending.clear()
         changed = previous != version or list(self._seats.values()) != seats
+        if changed:
+            # The cached VENUE_STATE is keyed by version, and the seats may differ at one.
+            self._state_cache = None
         self._seats = {seat["id"]: seat for seat in seats}
         self._digest = int(digest_of(seats), 16)
         self._note_store_digest(version, snapshot.get("digest"))

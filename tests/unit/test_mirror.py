@@ -241,8 +241,11 @@ def test_mirror_heartbeat_with_another_digest_at_its_version_requests_a_snapshot
     mirror.on_heartbeat(10, now=1.5, digest=digest_of(snapshot(10, A2=2)["seats"]))
     assert mirror.resync_due(1.5)
     mirror.start_resync()
+    before = mirror.venue_state()
     frames = mirror.apply_snapshot(snapshot(10, A2=2), now=1.6)
     assert versions(frames) == [10]
+    assert frames[0] is not before
+    assert [s["status"] for s in orjson.loads(frames[0])["data"]["seats"]] == [0, 2, 0]
     assert mirror.seats()[1]["status"] == 2
     mirror.on_heartbeat(10, now=2.0, digest=digest_of(snapshot(10, A2=2)["seats"]))
     assert not mirror.resync_due(2.0)
