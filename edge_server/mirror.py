@@ -33,7 +33,7 @@ import logging
 from typing import Any
 
 from edge_server.protocol import encode
-from shared.constants import EventType, SeatStatus
+from shared.constants import STATUS_AFTER, EventType, SeatStatus
 from shared.messages import MessageType
 from shared.venue_digest import digest_of, format_digest, seat_contribution
 
@@ -45,12 +45,6 @@ RESET_INTERVALS = 2.0
 SILENCE_INTERVALS = 3.0
 MAX_HEARTBEAT_INTERVAL = 60.0
 _STATUSES = frozenset(int(status) for status in SeatStatus)
-_STATUS_OF_EVENT: dict[str, int] = {
-    EventType.HELD: SeatStatus.HELD,
-    EventType.BOOKED: SeatStatus.BOOKED,
-    EventType.RELEASED: SeatStatus.AVAILABLE,
-    EventType.AUTO_RELEASED: SeatStatus.AVAILABLE,
-}
 
 _LAYOUT_KEYS = ("venue_id", "rows", "cols", "hold_seconds")
 _SEAT_UPDATE_PREFIX = b'{"type":"' + MessageType.SEAT_UPDATE.encode() + b'","data":'
@@ -142,8 +136,11 @@ class VenueMirror:
             return "status is not 0, 1 or 2"
         if type(seat.get("status")) is not int or seat["status"] != status:
             return "seat.status differs from status"
-        kind = event.get("event_type")
-        if not isinstance(kind, str) or _STATUS_OF_EVENT.get(kind) != status:
+        try:
+            kind = EventType(str(event.get("event_type")))
+        except ValueError:
+            return "event_type does not fit status"
+        if STATUS_AFTER[kind] != status:
             return "event_type does not fit status"
         return None
 
