@@ -7,10 +7,12 @@ It promises, per connection:
 - Every seat command acts as this connection's session (its token goes to the booking
   service), whatever ``user_id`` the message claims. ``SUBSCRIBE`` with a
   ``session_token`` resumes that session once the booking service has verified the
-  token (and re-signed it); a token that does not verify gets a fresh session instead,
-  whose token the ``SUBSCRIBE_ACK`` carries. Without a token a session is started,
-  also when a seat command comes before any ``SUBSCRIBE`` (seed clients expect
-  commands to just work). ``SUBSCRIBE_ACK`` names the session's ``holder`` tag.
+  token (and re-signed it); a token it refuses (400) gets a fresh session instead,
+  whose token the ``SUBSCRIBE_ACK`` carries. While it cannot say (unreachable, or
+  any other answer), the token is kept unverified and the ACK says ``success: false``.
+  Without a token a session is started, also when a seat command comes before any
+  ``SUBSCRIBE`` (seed clients expect commands to just work). ``SUBSCRIBE_ACK`` names
+  the session's ``holder`` tag.
 - A token the booking service renews in a command's reply replaces the old one and is
   passed on in that response's ``data.session_token``.
 - ``VENUE_STATE`` is taken from the mirror right before it is written, with no await in
@@ -26,6 +28,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -193,16 +196,24 @@ class ClientConnection:
         it, or a fresh session if it does not verify; the ``SUBSCRIBE_ACK`` message."""
         try:
             session = await self._context.booking.resume_session(token)
-        except BookingRefused:
+        except BookingRefused as exc:
+            if exc.status != HTTPStatus.BAD_REQUEST:
+                # Not a verdict on the token (e.g. a booking service without /resume).
+                self._hold_unverified(token)
+                raise
             logger.info("session token not recognised", extra={"client": self._id})
             await self._start_session(user_id)
             return NEW_SESSION
         except BookingUnavailable:
-            # Unverified for now; every command is verified by the booking service anyway.
-            self._token, self._user_id, self._holder = token, None, None
+            self._hold_unverified(token)
             raise
         self._adopt(session)
         return SUBSCRIBED
+
+    def _hold_unverified(self, token: str) -> None:
+        """Keep a token that could not be checked: the client does not lose its session,
+        and every command is verified by the booking service anyway."""
+        self._token, self._user_id, self._holder = token, None, None
 
     async def _start_session(self, user_id: str | None) -> None:
         session = await self._context.booking.start_session(user_id)

@@ -27,11 +27,12 @@ FORGED = encode_claims({"sid": "s-stolen", "uid": "mallory", "iat": 1}) + ".c2ln
 class FakeBooking:
     """Verifies only the tokens it issued; renews on every command when asked to."""
 
-    def __init__(self, *, renew: bool = False, down: bool = False) -> None:
+    def __init__(self, *, renew: bool = False, down: bool = False, old: bool = False) -> None:
         self.sessions: dict[str, NewSession] = {}
         self.commands: list[tuple[str, str, str]] = []
         self.renew = renew
         self.down = down
+        self.old = old
 
     def issue(self, user_id: str) -> NewSession:
         number = len(self.sessions) + 1
@@ -45,6 +46,8 @@ class FakeBooking:
     async def resume_session(self, token: str) -> NewSession:
         if self.down:
             raise BookingUnavailable("The booking service is unavailable")
+        if self.old:
+            raise BookingRefused("No such path: /api/session/resume", status=404)
         session = self.sessions.get(token)
         if session is None:
             raise BookingRefused(INVALID, status=400)
@@ -152,3 +155,14 @@ async def test_connection_unverifiable_token_is_not_reported_as_success() -> Non
     assert ack["success"] is False
     assert ack["data"]["session_token"] == "token-9"
     assert ack["data"]["holder"] is None
+
+
+async def test_connection_token_a_booking_service_cannot_check_is_kept_not_replaced() -> None:
+    """A booking service without /resume (404) is no verdict: the token is kept, unverified."""
+    booking = FakeBooking(old=True)
+    booking.issue("carol")
+    socket = await converse(booking, subscribe(session_token="token-1"), select("A3"))
+    (ack,) = socket.of_type("SUBSCRIBE_ACK")
+    assert ack["success"] is False
+    assert ack["data"]["session_token"] == "token-1"
+    assert booking.commands == [("select", "A3", "token-1")]
