@@ -1,4 +1,4 @@
-"""The edge server assembled: hub, mirror, feed, NATS relay, booking client, listener.
+"""The edge server run: its components (``EdgeComponents``) behind one listener.
 
 ``run_edge`` starts them in dependency order and, once ``stop`` is set, stops them in
 reverse: the listener first (clients get 1001 and reconnect elsewhere), then the feed
@@ -10,18 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 
-from edge_server.booking_client import BookingClient
-from edge_server.feed import VenueFeed
-from edge_server.hub import Hub
-from edge_server.mirror import VenueMirror
-from edge_server.relay import NatsRelay
-from edge_server.server import CLOSE_TIMEOUT, create_server
-from edge_server.session import ClientSession, SessionContext
-from edge_server.stats import Stats
+from edge_server.components import EdgeComponents
+from edge_server.connection import ClientConnection
+from edge_server.server import create_server
 from shared.config import EdgeSettings
 
 __all__ = ["run_edge", "run_until_signalled"]
@@ -31,62 +25,17 @@ logger = logging.getLogger(__name__)
 
 async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
     """Serve until ``stop`` is set, then shut down gracefully."""
-    stats = Stats()
-    hub = Hub(
-        stats,
-        slow_client_bytes=settings.slow_client_bytes,
-        close_timeout=CLOSE_TIMEOUT,
-        send_buffer_bytes=settings.send_buffer_bytes,
-    )
-    mirror = VenueMirror(gap_timeout=settings.gap_timeout)
-    booking = BookingClient(settings.booking_service_url, timeout=settings.booking_timeout)
-    relay: NatsRelay | None = None
-    feed = VenueFeed(
-        mirror,
-        hub,
-        stats,
-        fetch_snapshot=booking.venue,
-        nats_connected=lambda: relay is not None and relay.connected,
-        poll_interval=settings.poll_interval,
-    )
-    relay = NatsRelay(
-        settings.nats_servers(),
-        on_message=feed.on_nats_message,
-        on_reconnected=feed.request_resync,
-    )
-    context = SessionContext(
-        hub=hub,
-        mirror=mirror,
-        booking=booking,
-        stats=stats,
-        rate_per_second=settings.rate_limit_per_second,
-        rate_burst=settings.rate_limit_burst,
-        rate_strikes=settings.rate_limit_strikes,
-    )
+    edge = EdgeComponents.build(settings)
 
     async def handle(connection: ServerConnection) -> None:
-        await ClientSession(connection, context).run()
+        await ClientConnection(connection, edge.context).run()
 
-    def report() -> dict[str, Any]:
-        return stats.report(
-            clients=len(hub),
-            version=mirror.version,
-            nats_connected=relay is not None and relay.connected,
-        )
-
-    def health() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "service": "edge-server",
-            "nats": "ok" if relay is not None and relay.connected else "down",
-            "venue_version": mirror.version,
-            "clients_connected": len(hub),
-        }
-
-    relay.start()
-    feed_task = asyncio.create_task(feed.run(), name="venue-feed")
+    edge.relay.start()
+    feed_task = asyncio.create_task(
+        edge.feed.run(nats_connected=edge.nats_connected), name="venue-feed"
+    )
     try:
-        async with create_server(settings, handle, hub, health=health, stats=report):
+        async with create_server(settings, handle, edge.hub, health=edge.health, stats=edge.stats):
             logger.info(
                 "edge listening",
                 extra={
@@ -96,13 +45,13 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
                 },
             )
             await stop.wait()
-            logger.info("edge stopping", extra={"clients": len(hub)})
+            logger.info("edge stopping", extra={"clients": len(edge.hub)})
     finally:
         feed_task.cancel()
         await asyncio.gather(feed_task, return_exceptions=True)
-        await relay.close()
-        await hub.close()
-        await booking.aclose()
+        await edge.relay.close()
+        await edge.hub.close()
+        await edge.booking.aclose()
         logger.info("edge stopped")
 
 

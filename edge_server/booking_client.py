@@ -2,9 +2,12 @@
 
 Every call is bounded by timeouts. Failures come back as two exceptions::
 
-    BookingError
+    BookingCallError
      ├── BookingUnavailable   the service cannot be reached, timed out or answered 5xx
      └── BookingRefused       it answered 4xx; ``str(error)`` is its ``error`` sentence
+
+A reply may carry a renewed ``session_token`` (the booking service renews a token past
+half its lifetime); success bodies keep it, a refusal carries it as ``session_token``.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import httpx
 import orjson
 
 __all__ = [
+    "BookingCallError",
     "BookingClient",
-    "BookingError",
     "BookingRefused",
     "BookingUnavailable",
     "NewSession",
@@ -29,28 +32,31 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = "The booking service is unavailable; please try again shortly"
 
 
-class BookingError(Exception):
+class BookingCallError(Exception):
     """A call to the booking service did not succeed."""
 
 
-class BookingUnavailable(BookingError):
+class BookingUnavailable(BookingCallError):
     """The booking service could not answer."""
 
 
-class BookingRefused(BookingError):
+class BookingRefused(BookingCallError):
     """The booking service refused the request (4xx)."""
 
-    def __init__(self, message: str, *, status: int) -> None:
+    def __init__(self, message: str, *, status: int, session_token: str | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.session_token = session_token
 
 
 @dataclass(frozen=True, slots=True)
 class NewSession:
-    """A session the booking service issued."""
+    """A session the booking service issued or re-signed; ``holder`` is its holder tag
+    (None from a booking service that does not name one)."""
 
     token: str
     user_id: str
+    holder: str | None = None
 
 
 class BookingClient:
@@ -72,10 +78,13 @@ class BookingClient:
     async def start_session(self, user_id: str | None) -> NewSession:
         """A new session for ``user_id`` (or a made-up one)."""
         body = await self._call("POST", "/api/session", {"user_id": user_id} if user_id else {})
-        token, shown = body.get("session_token"), body.get("user_id")
-        if not isinstance(token, str) or not isinstance(shown, str):
-            raise BookingUnavailable("The booking service sent an unexpected session reply")
-        return NewSession(token, shown)
+        return _session_of(body)
+
+    async def resume_session(self, token: str) -> NewSession:
+        """The session ``token`` grants, with a freshly signed token; BookingRefused (400)
+        when the token does not verify or has expired."""
+        body = await self._call("POST", "/api/session/resume", {"session_token": token})
+        return _session_of(body)
 
     async def seat_command(self, action: str, seat_id: str, token: str) -> dict[str, Any]:
         """``POST /api/seats/<action>`` as the session ``token``; the success body."""
@@ -114,7 +123,18 @@ class BookingClient:
             )
             raise BookingUnavailable(str(reply.get("error") or UNAVAILABLE))
         if response.status_code >= 400:
+            renewed = reply.get("session_token")
             raise BookingRefused(
-                str(reply.get("error") or "Request refused"), status=response.status_code
+                str(reply.get("error") or "Request refused"),
+                status=response.status_code,
+                session_token=renewed if isinstance(renewed, str) else None,
             )
         return reply
+
+
+def _session_of(body: dict[str, Any]) -> NewSession:
+    """The session a ``POST /api/session`` or ``/resume`` reply describes."""
+    token, shown, holder = body.get("session_token"), body.get("user_id"), body.get("holder")
+    if not isinstance(token, str) or not isinstance(shown, str):
+        raise BookingUnavailable("The booking service sent an unexpected session reply")
+    return NewSession(token, shown, holder if isinstance(holder, str) else None)

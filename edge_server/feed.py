@@ -1,8 +1,11 @@
 """VenueFeed: keeps the mirror true and every client in step with it.
 
-NATS messages come in through ``on_nats_message``: an event is applied to the mirror
-and the frames that became due are broadcast at once, before the next message is
-read, so clients get updates in version order. ``run`` is the loop that fetches a
+NATS messages come in through ``on_nats_message``: an event is checked (at most
+``MAX_EVENT_BYTES``, well-formed, no ``VenueMirror.event_problem``), applied to the
+mirror, and the frames that became due are broadcast at once, before the next message
+is read, so clients get updates in version order. An event that fails a check is
+dropped, logged, counted and answered with a resync: whoever could publish it may
+have published others. ``run`` is the loop that fetches a
 snapshot from the booking service whenever the mirror asks for one (gap, lost last
 event, reset, reconnect) and every ``poll_interval`` while NATS is away, then
 broadcasts the corrections. Nothing here awaits between changing the mirror and
@@ -14,24 +17,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 
-from edge_server.booking_client import BookingError
+from edge_server.booking_client import BookingCallError
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror, seat_update_frame
 from edge_server.stats import Stats
 from shared.constants import HEARTBEAT_SUBJECT
 
-__all__ = ["VenueFeed", "read_event"]
+__all__ = ["MAX_EVENT_BYTES", "VenueFeed", "read_event", "read_heartbeat"]
 
 logger = logging.getLogger(__name__)
 
 TICK = 0.05
 RETRY_AFTER_FAILURE = 0.5
+MAX_EVENT_BYTES = 8 * 1024
+_DIGEST = re.compile(r"[0-9a-f]{16}")
 
 
 def read_event(data: bytes) -> dict[str, Any] | None:
@@ -42,9 +48,31 @@ def read_event(data: bytes) -> dict[str, Any] | None:
         return None
     if not isinstance(event, dict):
         return None
-    if not isinstance(event.get("version"), int) or not isinstance(event.get("seat_id"), str):
+    if type(event.get("version")) is not int or not isinstance(event.get("seat_id"), str):
         return None
     return event if isinstance(event.get("seat"), dict) else None
+
+
+def read_heartbeat(data: bytes) -> tuple[int, str | None, float | None] | None:
+    """A heartbeat's version, digest and interval (each of the last two None when absent
+    or malformed), or None if it carries no version."""
+    if len(data) > MAX_EVENT_BYTES:
+        return None
+    try:
+        heartbeat = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(heartbeat, dict) or type(heartbeat.get("version")) is not int:
+        return None
+    digest = heartbeat.get("digest")
+    interval = heartbeat.get("interval")
+    return (
+        heartbeat["version"],
+        digest if isinstance(digest, str) and _DIGEST.fullmatch(digest) else None,
+        float(interval)
+        if isinstance(interval, int | float) and not isinstance(interval, bool)
+        else None,
+    )
 
 
 class VenueFeed:
@@ -57,14 +85,12 @@ class VenueFeed:
         stats: Stats,
         *,
         fetch_snapshot: Callable[[], Awaitable[dict[str, Any]]],
-        nats_connected: Callable[[], bool],
         poll_interval: float,
     ) -> None:
         self._mirror = mirror
         self._hub = hub
         self._stats = stats
         self._fetch = fetch_snapshot
-        self._nats_connected = nats_connected
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
 
@@ -74,25 +100,39 @@ class VenueFeed:
         if subject == HEARTBEAT_SUBJECT:
             self._on_heartbeat(data, now)
             return
+        if len(data) > MAX_EVENT_BYTES:
+            self._reject(subject, "oversized", len(data))
+            return
         event = read_event(data)
         if event is None:
-            logger.warning("malformed seat event ignored", extra={"subject": subject})
+            self._reject(subject, "malformed", len(data))
+            return
+        problem = self._mirror.event_problem(event)
+        if problem is not None:
+            self._reject(subject, problem, len(data))
             return
         for frame in self._mirror.on_event(event, seat_update_frame(data), now):
             self._hub.broadcast(frame)
+
+    def _reject(self, subject: str, problem: str, size: int) -> None:
+        logger.warning(
+            "invalid seat event dropped: %s", problem, extra={"subject": subject, "bytes": size}
+        )
+        self._stats.invalid_events += 1
+        self.request_resync()
 
     def request_resync(self) -> None:
         """Fetch a snapshot soon (NATS reconnected, so events may have been missed)."""
         self._mirror.request_resync()
         self._wake.set()
 
-    async def run(self) -> None:
-        """Resync whenever needed, until cancelled."""
+    async def run(self, *, nats_connected: Callable[[], bool]) -> None:
+        """Resync whenever needed, and poll while ``nats_connected()`` is false, until cancelled."""
         next_poll = 0.0
         retry_at = 0.0
         while True:
             now = time.monotonic()
-            polling = not self._nats_connected() and now >= next_poll
+            polling = not nats_connected() and now >= next_poll
             if now >= retry_at and (polling or self._mirror.resync_due(now)):
                 if await self._resync():
                     next_poll = time.monotonic() + self._poll_interval
@@ -103,19 +143,19 @@ class VenueFeed:
                 await asyncio.wait_for(self._wake.wait(), TICK)
 
     def _on_heartbeat(self, data: bytes, now: float) -> None:
-        try:
-            version = orjson.loads(data).get("version")
-        except (orjson.JSONDecodeError, AttributeError):
-            version = None
-        if isinstance(version, int):
-            self._mirror.on_heartbeat(version, now)
+        heartbeat = read_heartbeat(data)
+        if heartbeat is None:
+            logger.warning("malformed heartbeat ignored", extra={"bytes": len(data)})
+            return
+        version, digest, interval = heartbeat
+        self._mirror.on_heartbeat(version, now, digest=digest, interval=interval)
 
     async def _resync(self) -> bool:
         """Fetch a snapshot and broadcast the corrections; False if the fetch failed."""
         self._mirror.start_resync()
         try:
             snapshot = await self._fetch()
-        except BookingError as exc:
+        except BookingCallError as exc:
             logger.info("snapshot unavailable: %s", exc)
             self._mirror.request_resync()
             return False

@@ -80,8 +80,7 @@ class Hub:
         if self._backlogged:
             self._drop_slow_clients()
         broadcast(self._clients, frame, text=True)
-        self._stats.broadcasts += 1
-        self._stats.messages_out += len(self._clients)
+        self._stats.broadcast_sent(len(self._clients))
 
     async def close(self) -> None:
         """Wait for the slow clients being closed to be gone."""

@@ -6,11 +6,20 @@ on their own. It promises:
 - Events are applied, and their frames handed out for broadcast, strictly in version
   order and each version once. An event that arrives early waits in a small reorder
   buffer; one that is older than the mirror is dropped.
+- Events are checked before use (``event_problem``): the seat is one of the venue's,
+  the event's ``seat_id`` and ``status`` agree with its seat, and ``event_type`` with
+  ``status``. The caller drops an event with a problem and asks for a resync.
+- It keeps the venue digest (``shared.venue_digest``) of its seats incrementally, one
+  XOR per applied event.
 - It asks for a fresh snapshot (``resync_due``) when it has been behind for longer
   than ``gap_timeout`` (a gap in the versions, or a heartbeat naming a version it has
   not seen), when heartbeats stay behind it for ``reset_timeout`` (the venue's version
-  went backwards: the store was reset), after heartbeats fell silent, or on request
-  (a NATS reconnect).
+  went backwards: the store was reset), after heartbeats fell silent for
+  ``heartbeat_silence``, when a heartbeat at its own version carries another digest
+  (its seats differ from the store's), or on request (a NATS reconnect).
+- ``reset_timeout`` and ``heartbeat_silence`` start at the values given, tuned for a
+  heartbeat every 0.5 s; once heartbeats state their ``interval`` they become
+  ``RESET_INTERVALS`` and ``SILENCE_INTERVALS`` times it.
 - A snapshot that differs from the mirror (seats or version) yields one fresh
   ``VENUE_STATE`` frame, followed by the buffered events newer than it. A snapshot
   older than the mirror is ignored (events overtook the fetch) unless heartbeats have
@@ -24,11 +33,18 @@ import logging
 from typing import Any
 
 from edge_server.protocol import encode
+from shared.constants import STATUS_AFTER, EventType, SeatStatus
 from shared.messages import MessageType
+from shared.venue_digest import digest_of, format_digest, seat_contribution
 
-__all__ = ["VenueMirror", "seat_update_frame"]
+__all__ = ["RESET_INTERVALS", "SILENCE_INTERVALS", "VenueMirror", "seat_update_frame"]
 
 logger = logging.getLogger(__name__)
+
+RESET_INTERVALS = 2.0
+SILENCE_INTERVALS = 3.0
+MAX_HEARTBEAT_INTERVAL = 60.0
+_STATUSES = frozenset(int(status) for status in SeatStatus)
 
 _LAYOUT_KEYS = ("venue_id", "rows", "cols", "hold_seconds")
 _SEAT_UPDATE_PREFIX = b'{"type":"' + MessageType.SEAT_UPDATE.encode() + b'","data":'
@@ -64,11 +80,30 @@ class VenueMirror:
         self._last_heartbeat: float | None = None
         self._wanted = False
         self._state_cache: tuple[int, bytes] | None = None
+        self._digest = 0
+        # (version, digest) of a snapshot whose own digest disagreed with its seats: the
+        # store's heartbeats will carry that digest, and resyncing again would not help.
+        self._store_digest: tuple[int, str] | None = None
 
     @property
     def version(self) -> int | None:
         """The version every client has been sent, or None before the first snapshot."""
         return self._version
+
+    @property
+    def digest(self) -> str:
+        """The venue digest of the mirror's seats (16 hex digits)."""
+        return format_digest(self._digest)
+
+    @property
+    def reset_timeout(self) -> float:
+        """How long heartbeats must stay behind the mirror before it counts as a reset."""
+        return self._reset_timeout
+
+    @property
+    def heartbeat_silence(self) -> float:
+        """How long without a heartbeat counts as silence."""
+        return self._heartbeat_silence
 
     def seats(self) -> list[Any]:
         """The seats in layout order, as the mirror holds them."""
@@ -86,8 +121,32 @@ class VenueMirror:
         self._state_cache = (self._version, frame)
         return frame
 
+    def event_problem(self, event: dict[str, Any]) -> str | None:
+        """What is wrong with a seat event (``version``, ``seat_id`` and ``seat`` present),
+        or None if it may be applied. Before the first snapshot the layout is unknown;
+        the seat is then checked when the event is applied."""
+        seat_id = event["seat_id"]
+        seat = event["seat"]
+        if self._seats and seat_id not in self._seats:
+            return "seat not in the venue"
+        if seat.get("id") != seat_id:
+            return "seat.id differs from seat_id"
+        status = event.get("status")
+        if type(status) is not int or status not in _STATUSES:
+            return "status is not 0, 1 or 2"
+        if type(seat.get("status")) is not int or seat["status"] != status:
+            return "seat.status differs from status"
+        try:
+            kind = EventType(str(event.get("event_type")))
+        except ValueError:
+            return "event_type does not fit status"
+        if STATUS_AFTER[kind] != status:
+            return "event_type does not fit status"
+        return None
+
     def on_event(self, event: dict[str, Any], frame: bytes, now: float) -> list[bytes]:
-        """Take in a seat event; returns the frames now due for broadcast, in order."""
+        """Take in a seat event that has no ``event_problem``; returns the frames now due
+        for broadcast, in order."""
         version: int = event["version"]
         if self._version is not None and version <= self._version:
             return []
@@ -100,14 +159,36 @@ class VenueMirror:
         self._awaited = max(self._awaited, version)
         return self._advance(now)
 
-    def on_heartbeat(self, version: int, now: float) -> None:
-        """Take in the venue's current version as the booking service announced it."""
+    def on_heartbeat(
+        self,
+        version: int,
+        now: float,
+        *,
+        digest: str | None = None,
+        interval: float | None = None,
+    ) -> None:
+        """Take in the venue's version (and digest, and the heartbeat ``interval``) as the
+        booking service announced them."""
         last, self._last_heartbeat = self._last_heartbeat, now
         if last is not None and now - last > self._heartbeat_silence:
             logger.info("heartbeats resumed after silence; resyncing")
             self._wanted = True
+        if interval is not None and 0 < interval <= MAX_HEARTBEAT_INTERVAL:
+            self._reset_timeout = RESET_INTERVALS * interval
+            self._heartbeat_silence = SILENCE_INTERVALS * interval
         if self._version is None:
             return
+        if (
+            digest is not None
+            and version == self._version
+            and digest != self.digest
+            and self._store_digest != (version, digest)
+        ):
+            logger.warning(
+                "venue digest differs from the store's; resyncing",
+                extra={"version": version, "mine": self.digest, "store": digest},
+            )
+            self._wanted = True
         if version < self._version:
             if self._backwards_since is None:
                 self._backwards_since = now
@@ -146,7 +227,12 @@ class VenueMirror:
             logger.warning("venue version went backwards", extra={"was": previous, "now": version})
             self._pending.clear()
         changed = previous != version or list(self._seats.values()) != seats
+        if changed:
+            # The cached VENUE_STATE is keyed by version, and the seats may differ at one.
+            self._state_cache = None
         self._seats = {seat["id"]: seat for seat in seats}
+        self._digest = int(digest_of(seats), 16)
+        self._note_store_digest(version, snapshot.get("digest"))
         self._layout = {key: snapshot[key] for key in _LAYOUT_KEYS if key in snapshot}
         self._version = version
         self._awaited = version
@@ -159,13 +245,36 @@ class VenueMirror:
         frames = [state] if changed and (state := self.venue_state()) is not None else []
         return frames + self._advance(now)
 
+    def _note_store_digest(self, version: int, digest: object) -> None:
+        """Remember a snapshot digest that disagrees with the snapshot's own seats.
+
+        An older booking service sends no digest; then there is nothing to compare.
+        """
+        self._store_digest = None
+        if isinstance(digest, str) and digest != self.digest:
+            logger.warning(
+                "snapshot digest differs from its seats",
+                extra={"version": version, "seats": self.digest, "store": digest},
+            )
+            self._store_digest = (version, digest)
+
     def _advance(self, now: float) -> list[bytes]:
         """Apply buffered events that follow the current version; track whether we lag."""
         frames: list[bytes] = []
         if self._version is not None:
             while (entry := self._pending.pop(self._version + 1, None)) is not None:
                 event, frame = entry
+                old = self._seats.get(event["seat_id"])
+                if old is None:
+                    # Buffered before the layout was known; it names no seat of the venue.
+                    logger.warning(
+                        "event for an unknown seat dropped; resyncing",
+                        extra={"seat": event["seat_id"], "version": self._version + 1},
+                    )
+                    self._wanted = True
+                    break
                 self._seats[event["seat_id"]] = event["seat"]
+                self._digest ^= seat_contribution(old) ^ seat_contribution(event["seat"])
                 self._version += 1
                 frames.append(frame)
         current = self._version if self._version is not None else -1

@@ -7,14 +7,18 @@ sentence the client gets back in an ``ERROR`` frame; it never raises anything el
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from shared.messages import USER_ID_PATTERN, MessageType
-from shared.venue import SEAT_ID_PATTERN
+from shared.identifiers import (
+    SESSION_TOKEN_MAX_LENGTH,
+    USER_ID_MAX_LENGTH,
+    is_seat_id,
+    is_user_id,
+)
+from shared.messages import MessageType
 
 __all__ = [
     "RESPONSE_TYPES",
@@ -26,8 +30,9 @@ __all__ = [
     "response_frame",
 ]
 
-_USER_ID = re.compile(USER_ID_PATTERN)
-MAX_TOKEN_LENGTH = 512
+# A seat command's claimed user id is only a hint, so longer ones are let through to be
+# dropped, rather than refused.
+CLAIMED_USER_ID_MAX_LENGTH = 256
 
 RESPONSE_TYPES = {
     MessageType.SELECT_SEAT: MessageType.SELECT_SEAT_RESPONSE,
@@ -70,23 +75,24 @@ def parse_command(raw: str | bytes) -> Command:
     if not isinstance(data, dict):
         raise ProtocolError("Field 'data' must be a JSON object")
     command_type = MessageType(kind)
-    token = _optional_string(data, "session_token", MAX_TOKEN_LENGTH)
+    token = _optional_string(data, "session_token", SESSION_TOKEN_MAX_LENGTH)
     if command_type is MessageType.SUBSCRIBE:
-        user_id = _optional_string(data, "user_id", 64)
-        if user_id is not None and not _USER_ID.match(user_id):
+        user_id = _optional_string(data, "user_id", USER_ID_MAX_LENGTH)
+        if user_id is not None and not is_user_id(user_id):
             raise ProtocolError(
-                "Field 'user_id' has an invalid format (1-64 letters, digits or _.@:-)"
+                f"Field 'user_id' has an invalid format "
+                f"(1-{USER_ID_MAX_LENGTH} letters, digits or _.@:-)"
             )
         return Command(command_type, user_id=user_id, session_token=token)
     seat_id = data.get("seat_id")
     if not isinstance(seat_id, str):
         raise ProtocolError("Field 'seat_id' is required and must be a string like 'A1'")
-    if not SEAT_ID_PATTERN.match(seat_id):
+    if not is_seat_id(seat_id):
         raise ProtocolError("Field 'seat_id' has an invalid format; expected a seat like 'A1'")
     # The claimed user id is only a hint (commands act as the session): one that is
     # not a valid user id is not an error, it is just not used.
-    user_id = _optional_string(data, "user_id", 256)
-    if user_id is not None and not _USER_ID.match(user_id):
+    user_id = _optional_string(data, "user_id", CLAIMED_USER_ID_MAX_LENGTH)
+    if user_id is not None and not is_user_id(user_id):
         user_id = None
     return Command(command_type, seat_id=seat_id, user_id=user_id, session_token=token)
 

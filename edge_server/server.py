@@ -1,6 +1,10 @@
 """The edge's listening socket: WebSocket on ``/ws``; ``/health`` and ``/stats`` answered
 during the handshake hook, on the same port.
 
+A WebSocket upgrade on ``/ws`` without ``Sec-WebSocket-Version: 13`` is answered 426
+Upgrade Required with ``Sec-WebSocket-Version: 13`` (RFC 6455 section 4.4); left to
+the websockets library it would be a plain-text 400.
+
 Connections are configured for many small messages to many clients: no compression
 (it triples memory per connection), a small ``max_size`` (bigger frames close with
 1009), keepalive pings, and a write limit past which the hub considers a client slow.
@@ -24,12 +28,13 @@ from websockets.typing import Origin
 from edge_server.hub import Hub
 from shared.config import EdgeSettings
 
-__all__ = ["WS_PATHS", "create_server"]
+__all__ = ["WS_PATHS", "WS_VERSION", "create_server", "version_refusal"]
 
 logger = logging.getLogger(__name__)
 
 WS_PATHS = frozenset({"/ws", "/ws/"})
 CLOSE_TIMEOUT = 2.0
+WS_VERSION = "13"
 
 Handler = Callable[[ServerConnection], Awaitable[None]]
 Report = Callable[[], dict[str, Any]]
@@ -48,6 +53,26 @@ def _json_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
     return Response(status.value, status.phrase, headers, payload)
 
 
+def version_refusal(request: Request) -> Response | None:
+    """426 for a WebSocket upgrade that does not ask for version 13, else None.
+
+    Requests that do not ask for an upgrade to ``websocket`` are left to the library,
+    which already answers them 426 with ``Upgrade: websocket``.
+    """
+    headers = request.headers
+    upgrades = {
+        token.strip().lower() for value in headers.get_all("Upgrade") for token in value.split(",")
+    }
+    if "websocket" not in upgrades or headers.get_all("Sec-WebSocket-Version") == [WS_VERSION]:
+        return None
+    response = _json_response(
+        HTTPStatus.UPGRADE_REQUIRED,
+        {"error": f"WebSocket upgrades need the header Sec-WebSocket-Version: {WS_VERSION}"},
+    )
+    response.headers["Sec-WebSocket-Version"] = WS_VERSION
+    return response
+
+
 def _router(
     health: Report, stats: Report
 ) -> Callable[[ServerConnection, Request], Response | None]:
@@ -56,7 +81,7 @@ def _router(
     def process_request(_: ServerConnection, request: Request) -> Response | None:
         path = request.path.partition("?")[0]
         if path in WS_PATHS:
-            return None
+            return version_refusal(request)
         if path == "/health":
             return _json_response(HTTPStatus.OK, health())
         if path == "/stats":

@@ -94,16 +94,26 @@ async def realtime(url: str) -> str:
 
 
 async def spread(url: str, stats_url: str) -> str:
-    """Open connections through the balancer; /stats must show clients on every edge."""
+    """Open connections through the balancer; /stats must show clients on every edge.
+
+    Each edge rebuilds its /stats at most once a second, so /stats is asked again until
+    it shows the connections or TIMEOUT passes.
+    """
     probes = [await Probe.open(url) for _ in range(8)]
+    deadline = time.monotonic() + TIMEOUT
     try:
-        stats = orjson.loads(await asyncio.to_thread(_get, stats_url))
+        while True:
+            stats = orjson.loads(await asyncio.to_thread(_get, stats_url))
+            edges = stats.get("edges", {})
+            counts = {name: edge.get("clients_connected", 0) for name, edge in edges.items()}
+            spread_out = len(counts) >= 2 and all(counts.values())
+            if spread_out or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.25)
     finally:
         for probe in probes:
             await probe.connection.close()
-    edges = stats.get("edges", {})
-    counts = {name: edge.get("clients_connected", 0) for name, edge in edges.items()}
-    if len(counts) < 2 or not all(counts.values()):
+    if not spread_out:
         raise AssertionError(f"8 connections were not spread over the edges: {counts}")
     return f"8 connections spread as {counts}"
 

@@ -6,6 +6,7 @@ from enum import IntEnum, StrEnum
 
 __all__ = [
     "HEARTBEAT_SUBJECT",
+    "STATUS_AFTER",
     "SUBJECT_ALL",
     "EventType",
     "SeatStatus",
@@ -29,6 +30,14 @@ class EventType(StrEnum):
     BOOKED = "booked"
     AUTO_RELEASED = "auto_released"
 
+
+# The status a seat has after each kind of event.
+STATUS_AFTER: dict[EventType, SeatStatus] = {
+    EventType.HELD: SeatStatus.HELD,
+    EventType.BOOKED: SeatStatus.BOOKED,
+    EventType.RELEASED: SeatStatus.AVAILABLE,
+    EventType.AUTO_RELEASED: SeatStatus.AVAILABLE,
+}
 
 SUBJECT_ALL = "seats.>"
 HEARTBEAT_SUBJECT = "seats.heartbeat"

@@ -12,9 +12,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.constants import EventType, SeatStatus
+from shared.identifiers import SEAT_ID_PATTERN, SESSION_TOKEN_MAX_LENGTH, USER_ID_PATTERN
 
 __all__ = [
-    "USER_ID_PATTERN",
     "Envelope",
     "Heartbeat",
     "MessageType",
@@ -25,9 +25,8 @@ __all__ = [
     "SessionResumeRequest",
 ]
 
-USER_ID_PATTERN = r"^[A-Za-z0-9_.@:-]{1,64}$"
 SEAT_ID_FIELD = Field(
-    pattern=r"^[A-Z]{1,3}[1-9][0-9]{0,3}$",
+    pattern=SEAT_ID_PATTERN,
     description="Row letters and 1-based column, e.g. A1",
     examples=["A1"],
 )
@@ -78,7 +77,7 @@ class SeatRequest(BaseModel):
 
     seat_id: str = SEAT_ID_FIELD
     user_id: str | None = Field(None, pattern=USER_ID_PATTERN, examples=["user123"])
-    session_token: str | None = Field(None, min_length=1, max_length=512)
+    session_token: str | None = Field(None, min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
 
 
 class SessionRequest(BaseModel):
@@ -94,7 +93,7 @@ class SessionResumeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    session_token: str = Field(min_length=1, max_length=512)
+    session_token: str = Field(min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
 
 
 class MessageType(StrEnum):

@@ -1,10 +1,11 @@
-"""The session token format, shared by the service that signs tokens and the edges
-that read them.
+"""The session token format: written and verified by the booking service, whose claims
+tests may read.
 
 A token is ``<payload>.<signature>``: the payload is base64url JSON claims
 ``{"sid", "uid", "iat", "exp"}``, the signature a base64url HMAC-SHA256 of the payload text,
 both without padding. Reading the claims needs no secret; only the booking service
-can sign or verify, and it verifies on every command.
+can sign or verify, and it verifies on every command. Edges never trust a token's
+claims: they ask the booking service (``POST /api/session/resume``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["b64encode", "encode_claims", "read_claims", "user_id_of"]
+__all__ = ["b64encode", "encode_claims", "read_claims"]
 
 
 def b64encode(data: bytes) -> str:
@@ -35,11 +36,3 @@ def read_claims(payload: str) -> dict[str, Any] | None:
     except (binascii.Error, ValueError):
         return None
     return claims if isinstance(claims, dict) else None
-
-
-def user_id_of(token: str) -> str | None:
-    """The ``uid`` claim of a well-formed token, or None (signature unchecked)."""
-    payload, _, signature = token.partition(".")
-    claims = read_claims(payload) if payload and signature else None
-    user_id = claims.get("uid") if claims is not None else None
-    return user_id if isinstance(user_id, str) and user_id else None

@@ -1,17 +1,17 @@
 """Venue layout: seat ids, their grid positions and their order.
 
 Seat ids are a row label plus a 1-based column: row 0 is ``A``, row 25 is ``Z``,
-then ``AA``, ``AB``, … (bijective base 26), so ``A1`` … ``J10`` for 10 x 10.
+then ``AA``, ``AB``, … (bijective base 26), so ``A1`` … ``J10`` for 10 x 10. Every id
+a venue has obeys the seat-id rule of ``shared.identifiers``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-__all__ = ["SEAT_ID_PATTERN", "Venue", "row_label"]
+from shared.identifiers import is_seat_id
 
-SEAT_ID_PATTERN = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,3}$")
+__all__ = ["Venue", "row_label"]
 
 
 def row_label(row: int) -> str:
@@ -39,6 +39,9 @@ class Venue:
     def __post_init__(self) -> None:
         if self.rows < 1 or self.cols < 1:
             raise ValueError("a venue needs at least one row and one column")
+        last = f"{row_label(self.rows - 1)}{self.cols}"
+        if not is_seat_id(last):
+            raise ValueError(f"a venue this large would have seat ids such as {last!r}")
         positions = {
             f"{row_label(r)}{c + 1}": (r, c) for r in range(self.rows) for c in range(self.cols)
         }

@@ -8,6 +8,8 @@ import time
 import httpx
 import pytest
 
+from shared.holders import HOLDER_LENGTH
+from shared.session_tokens import encode_claims
 from tests.edge import EdgeClient
 from tests.stack import EdgeStack
 
@@ -49,18 +51,58 @@ async def test_subscribe_acks_with_session_then_sends_venue_state(
 
 @EDGES
 async def test_subscribe_with_token_resumes_the_session(edge_stack: EdgeStack, edge: int) -> None:
-    """A session token from one connection makes a new connection the same user, holds included."""
+    """A session token from one connection makes a new connection the same session (user,
+    holder tag and holds), once the booking service has verified it."""
     seat = f"B{edge + 1}"
     async with EdgeClient.connect(edge_stack.ws_url(0)) as first:
-        token = (await first.subscribe(user_id="bob"))["data"]["session_token"]
+        first_ack = (await first.subscribe(user_id="bob"))["data"]
+        token, holder = first_ack["session_token"], first_ack["holder"]
         assert (await first.command("SELECT_SEAT", seat))["success"] is True
     async with EdgeClient.connect(edge_stack.ws_url(edge)) as again:
         ack = await again.subscribe(session_token=token)
         assert ack["success"] is True
+        assert ack["message"] == "Subscribed to seat updates"
         assert ack["data"]["user_id"] == "bob"
-        assert ack["data"]["session_token"] == token
+        assert ack["data"]["holder"] == holder
+        assert ack["data"]["session_token"]
         released = await again.command("RELEASE_SEAT", seat)
         assert released["success"] is True, released
+
+
+@EDGES
+async def test_subscribe_with_forged_token_gets_a_fresh_working_session(
+    edge_stack: EdgeStack, edge: int
+) -> None:
+    """A token that does not verify gets a new session whose token and commands work."""
+    seat = f"B{edge + 5}"
+    forged = encode_claims({"sid": "s-stolen", "uid": "bob", "iat": 1}) + ".c2lnbmF0dXJl"
+    async with EdgeClient.connect(edge_stack.ws_url(edge)) as client:
+        ack = await client.subscribe(session_token=forged, user_id="eve")
+        assert ack["success"] is True
+        assert ack["message"] == "Session token not recognised; started a new session"
+        assert ack["data"]["user_id"] == "eve"
+        assert ack["data"]["session_token"] not in (None, forged)
+        assert len(ack["data"]["holder"]) == HOLDER_LENGTH
+        assert (await client.command("SELECT_SEAT", seat))["success"] is True
+        assert (await client.command("RELEASE_SEAT", seat))["success"] is True
+    async with EdgeClient.connect(edge_stack.ws_url(1 - edge)) as again:
+        resumed = await again.subscribe(session_token=ack["data"]["session_token"])
+        assert resumed["message"] == "Subscribed to seat updates"
+        assert resumed["data"]["holder"] == ack["data"]["holder"]
+
+
+async def test_subscribe_ack_holder_differs_between_sessions_claiming_one_user(
+    edge_stack: EdgeStack,
+) -> None:
+    """Two sessions that claim the same user_id get different holder tags."""
+    async with (
+        EdgeClient.connect(edge_stack.ws_url(0)) as first,
+        EdgeClient.connect(edge_stack.ws_url(1)) as second,
+    ):
+        one = (await first.subscribe(user_id="same"))["data"]["holder"]
+        two = (await second.subscribe(user_id="same"))["data"]["holder"]
+    assert len(one) == len(two) == HOLDER_LENGTH
+    assert one != two
 
 
 @EDGES
@@ -199,6 +241,16 @@ async def test_health_and_stats_answer_on_the_same_port(edge_stack: EdgeStack) -
     assert stats["uptime_seconds"] > 0
     assert missing.status_code == 404
     assert "error" in missing.json()
+
+
+async def test_upgrade_without_websocket_version_gets_426(edge_stack: EdgeStack) -> None:
+    """An upgrade to /ws with no Sec-WebSocket-Version is 426 with Sec-WebSocket-Version: 13."""
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": "a2V5"}
+    async with httpx.AsyncClient(base_url=edge_stack.edges[0].url) as http:
+        response = await http.get("/ws", headers=headers)
+    assert response.status_code == 426
+    assert response.headers["Sec-WebSocket-Version"] == "13"
+    assert response.json()["error"]
 
 
 async def test_change_through_one_edge_reaches_the_other_within_a_second(

@@ -1,12 +1,15 @@
-"""VenueMirror: version ordering, gap and reset detection, snapshots — no sockets, fake time."""
+"""VenueMirror: version ordering, gap and reset detection, snapshots, event checks and the
+venue digest — no sockets, fake time."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
+import pytest
 
 from edge_server.mirror import VenueMirror, seat_update_frame
+from shared.venue_digest import digest_of
 
 SEAT_IDS = ["A1", "A2", "A3"]
 
@@ -22,8 +25,9 @@ def snapshot(version: int, **statuses: int) -> dict[str, Any]:
 
 def event(version: int, seat_id: str = "A1", status: int = 1) -> tuple[dict[str, Any], bytes]:
     payload = {
-        "event_type": "held",
+        "event_type": {0: "released", 1: "held", 2: "booked"}[status],
         "seat_id": seat_id,
+        "status": status,
         "version": version,
         "seat": seat(seat_id, status),
     }
@@ -216,3 +220,121 @@ def test_mirror_venue_state_is_serialised_once_per_version() -> None:
     assert second is not first
     assert second is not None
     assert orjson.loads(second)["data"]["version"] == 11
+
+
+def test_mirror_keeps_the_venue_digest_with_every_event() -> None:
+    """After a snapshot and any events, the mirror's digest is the digest of its seats."""
+    mirror = loaded(10)
+    assert mirror.digest == digest_of(snapshot(10)["seats"])
+    mirror.on_event(*event(11, "A1", 1), now=1.0)
+    mirror.on_event(*event(12, "A3", 2), now=1.0)
+    mirror.on_event(*event(13, "A1", 0), now=1.0)
+    assert mirror.digest == digest_of(mirror.seats())
+    assert mirror.digest == digest_of(snapshot(13, A3=2)["seats"])
+
+
+def test_mirror_heartbeat_with_another_digest_at_its_version_requests_a_snapshot() -> None:
+    """Same version, different digest: the mirror differs from the store and resyncs."""
+    mirror = loaded(10)
+    mirror.on_heartbeat(10, now=1.0, digest=mirror.digest)
+    assert not mirror.resync_due(1.0)
+    mirror.on_heartbeat(10, now=1.5, digest=digest_of(snapshot(10, A2=2)["seats"]))
+    assert mirror.resync_due(1.5)
+    mirror.start_resync()
+    before = mirror.venue_state()
+    frames = mirror.apply_snapshot(snapshot(10, A2=2), now=1.6)
+    assert versions(frames) == [10]
+    assert frames[0] is not before
+    assert [s["status"] for s in orjson.loads(frames[0])["data"]["seats"]] == [0, 2, 0]
+    assert mirror.seats()[1]["status"] == 2
+    mirror.on_heartbeat(10, now=2.0, digest=digest_of(snapshot(10, A2=2)["seats"]))
+    assert not mirror.resync_due(2.0)
+
+
+def test_mirror_heartbeat_digest_at_another_version_is_not_compared() -> None:
+    """A digest for a version the mirror is not at says nothing about its seats."""
+    mirror = loaded(10)
+    mirror.on_heartbeat(9, now=1.0, digest="0123456789abcdef")
+    mirror.on_heartbeat(10, now=1.2, digest=None)
+    assert not mirror.resync_due(1.2)
+
+
+def test_mirror_snapshot_without_digest_is_fine() -> None:
+    """A snapshot from a booking service that sends no digest is taken as before."""
+    mirror = VenueMirror()
+    mirror.apply_snapshot(snapshot(3), now=0.0)
+    assert mirror.digest == digest_of(snapshot(3)["seats"])
+    assert not mirror.resync_due(0.0)
+
+
+def test_mirror_store_digest_that_disagrees_with_its_own_snapshot_does_not_loop() -> None:
+    """When the store's digest disagrees with the store's own seats, resyncing once is enough."""
+    mirror = loaded(10)
+    wrong = "00000000000000ff"
+    mirror.on_heartbeat(10, now=1.0, digest=wrong)
+    assert mirror.resync_due(1.0)
+    mirror.start_resync()
+    mirror.apply_snapshot({**snapshot(10), "digest": wrong}, now=1.1)
+    mirror.on_heartbeat(10, now=1.5, digest=wrong)
+    assert not mirror.resync_due(1.5)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"seat_id": "Z9", "seat": seat("A1") | {"id": "Z9"}}, "not in the venue"),
+        ({"seat": seat("A2", 1)}, "seat.id differs"),
+        ({"status": 3, "seat": {**seat("A1"), "status": 3}}, "status is not"),
+        ({"status": True}, "status is not"),
+        ({"status": 2}, "seat.status differs"),
+        ({"event_type": "booked"}, "event_type does not fit"),
+        ({"event_type": ["held"]}, "event_type does not fit"),
+    ],
+)
+def test_mirror_finds_the_problem_of_an_invalid_event(change: dict[str, Any], problem: str) -> None:
+    """Unknown seat, seat.id or seat.status mismatch, bad status or event type: a problem."""
+    mirror = loaded(10)
+    payload = {**event(11, "A1", 1)[0], **change}
+    found = mirror.event_problem(payload)
+    assert found is not None
+    assert problem in found
+
+
+def test_mirror_valid_event_has_no_problem() -> None:
+    """An event as the booking service publishes it passes every check."""
+    assert loaded(10).event_problem(event(11, "A2", 2)[0]) is None
+
+
+def test_mirror_event_buffered_before_the_layout_for_an_unknown_seat_is_dropped() -> None:
+    """An event held back until the first snapshot that names no seat of it is not applied."""
+    mirror = VenueMirror()
+    payload = {**event(6, "A1")[0], "seat_id": "Z9", "seat": seat("A1") | {"id": "Z9"}}
+    mirror.on_event(payload, seat_update_frame(orjson.dumps(payload)), now=0.0)
+    mirror.start_resync()
+    assert versions(mirror.apply_snapshot(snapshot(5), now=0.1)) == [5]
+    assert mirror.version == 5
+    assert "Z9" not in {s["id"] for s in mirror.seats()}
+    assert mirror.resync_due(0.1)
+
+
+def test_mirror_heartbeat_interval_sets_the_silence_and_reset_timeouts() -> None:
+    """Heartbeats every 2 s make silence 6 s and reset 4 s, instead of 1.5 s and 1 s."""
+    mirror = loaded(10)
+    assert (mirror.heartbeat_silence, mirror.reset_timeout) == (1.5, 1.0)
+    mirror.on_heartbeat(10, now=1.0, interval=2.0)
+    assert (mirror.heartbeat_silence, mirror.reset_timeout) == (6.0, 4.0)
+    mirror.on_heartbeat(10, now=3.0, interval=2.0)
+    mirror.on_heartbeat(10, now=8.0, interval=2.0)
+    assert not mirror.resync_due(8.0)
+    mirror.on_heartbeat(3, now=10.0, interval=2.0)
+    mirror.on_heartbeat(3, now=12.0, interval=2.0)
+    assert not mirror.resync_due(13.5)
+    assert mirror.resync_due(14.0)
+
+
+def test_mirror_ignores_a_nonsensical_heartbeat_interval() -> None:
+    """An interval that is zero, negative or huge leaves the timeouts as they were."""
+    mirror = loaded(10)
+    for interval in (0.0, -1.0, 1e9, float("nan")):
+        mirror.on_heartbeat(10, now=1.0, interval=interval)
+    assert (mirror.heartbeat_silence, mirror.reset_timeout) == (1.5, 1.0)

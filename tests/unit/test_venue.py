@@ -60,3 +60,9 @@ def test_venue_rejects_empty_layouts(rows: int, cols: int) -> None:
     """A venue needs at least one row and one column."""
     with pytest.raises(ValueError, match="at least one"):
         Venue("main", rows, cols)
+
+
+def test_venue_refuses_a_layout_whose_seat_ids_break_the_rule() -> None:
+    """A venue so large that its ids would not be seat ids (four row letters) is refused."""
+    with pytest.raises(ValueError, match="seat ids"):
+        Venue("huge", 18279, 1)

@@ -1,13 +1,20 @@
-"""ClientSession: one browser connection, bound to one booking-service session.
+"""ClientConnection: one browser connection, bound to one booking-service session.
 
-The session promises, per connection:
+It promises, per connection:
 
 - ``WELCOME`` first; then one answer per message, in order: ``SUBSCRIBE_ACK`` (followed
   by ``VENUE_STATE``), the matching ``…_RESPONSE``, or ``ERROR``.
 - Every seat command acts as this connection's session (its token goes to the booking
   service), whatever ``user_id`` the message claims. ``SUBSCRIBE`` with a
-  ``session_token`` resumes that session; otherwise one is started, also when a seat
-  command comes before any ``SUBSCRIBE`` (seed clients expect commands to just work).
+  ``session_token`` resumes that session once the booking service has verified the
+  token (and re-signed it); a token it refuses (400) gets a fresh session instead,
+  whose token the ``SUBSCRIBE_ACK`` carries. While it cannot say (unreachable, or
+  any other answer), the token is kept unverified and the ACK says ``success: false``.
+  Without a token a session is started, also when a seat command comes before any
+  ``SUBSCRIBE`` (seed clients expect commands to just work). ``SUBSCRIBE_ACK`` names
+  the session's ``holder`` tag.
+- A token the booking service renews in a command's reply replaces the old one and is
+  passed on in that response's ``data.session_token``.
 - ``VENUE_STATE`` is taken from the mirror right before it is written, with no await in
   between, so it includes every ``SEAT_UPDATE`` broadcast before it and none after.
 - Flooding is answered with one ``ERROR`` per streak and, if it goes on, close 1008.
@@ -21,12 +28,19 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
-from edge_server.booking_client import BookingClient, BookingError
+from edge_server.booking_client import (
+    BookingCallError,
+    BookingClient,
+    BookingRefused,
+    BookingUnavailable,
+    NewSession,
+)
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 from edge_server.protocol import (
@@ -41,14 +55,15 @@ from edge_server.protocol import (
 from edge_server.ratelimit import Admission, RateLimiter
 from edge_server.stats import Stats
 from shared.messages import MessageType
-from shared.session_tokens import user_id_of
 from shared.timestamps import iso_time
 
-__all__ = ["ClientSession", "SessionContext"]
+__all__ = ["ClientConnection", "ConnectionContext"]
 
 logger = logging.getLogger(__name__)
 
 ABUSIVE_CLOSE_TIMEOUT = 0.5
+SUBSCRIBED = "Subscribed to seat updates"
+NEW_SESSION = "Session token not recognised; started a new session"
 
 _ACTIONS = {
     MessageType.SELECT_SEAT: "select",
@@ -58,7 +73,7 @@ _ACTIONS = {
 
 
 @dataclass(frozen=True, slots=True)
-class SessionContext:
+class ConnectionContext:
     """What every connection of this edge shares."""
 
     hub: Hub
@@ -70,12 +85,12 @@ class SessionContext:
     rate_strikes: int
 
 
-class ClientSession:
+class ClientConnection:
     """Speaks the protocol with one connection until it closes."""
 
-    __slots__ = ("_connection", "_context", "_id", "_limiter", "_token", "_user_id")
+    __slots__ = ("_connection", "_context", "_holder", "_id", "_limiter", "_token", "_user_id")
 
-    def __init__(self, connection: ServerConnection, context: SessionContext) -> None:
+    def __init__(self, connection: ServerConnection, context: ConnectionContext) -> None:
         self._connection = connection
         self._context = context
         self._id = secrets.token_hex(6)
@@ -87,6 +102,7 @@ class ClientSession:
         )
         self._token: str | None = None
         self._user_id: str | None = None
+        self._holder: str | None = None
 
     async def run(self) -> None:
         """Welcome the client, then answer its messages until the connection closes."""
@@ -152,18 +168,19 @@ class ClientSession:
             self._connection.transport.abort()
 
     async def _subscribe(self, command: Command) -> None:
-        ack: dict[str, object] = {"client_id": self._id}
-        resumed = command.session_token is not None and self._resume(command.session_token)
-        success, message = True, "Subscribed to seat updates"
-        if not resumed and (self._token is None or command.session_token is not None):
-            try:
+        success, message = True, SUBSCRIBED
+        try:
+            if command.session_token is not None:
+                message = await self._resume(command.session_token, command.user_id)
+            elif self._token is None:
                 await self._start_session(command.user_id)
-            except BookingError as exc:
-                success, message = False, str(exc)
-            else:
-                if command.session_token is not None:
-                    message = "Session token not recognised; started a new session"
-        ack["user_id"] = self._user_id if self._user_id is not None else command.user_id
+        except BookingCallError as exc:
+            success, message = False, str(exc)
+        ack: dict[str, object] = {
+            "client_id": self._id,
+            "user_id": self._user_id if self._user_id is not None else command.user_id,
+            "holder": self._holder,
+        }
         if self._token is not None:
             ack["session_token"] = self._token
         await self._send(
@@ -174,17 +191,43 @@ class ClientSession:
         if state is not None:
             await self._send(state)
 
-    def _resume(self, token: str) -> bool:
-        user_id = user_id_of(token)
-        if user_id is None:
-            return False
-        self._token, self._user_id = token, user_id
-        return True
+    async def _resume(self, token: str, user_id: str | None) -> str:
+        """Take on the session ``token`` grants, as the booking service verifies and renews
+        it, or a fresh session if it does not verify; the ``SUBSCRIBE_ACK`` message."""
+        try:
+            session = await self._context.booking.resume_session(token)
+        except BookingRefused as exc:
+            if exc.status != HTTPStatus.BAD_REQUEST:
+                # Not a verdict on the token (e.g. a booking service without /resume).
+                self._hold_unverified(token)
+                raise
+            logger.info("session token not recognised", extra={"client": self._id})
+            await self._start_session(user_id)
+            return NEW_SESSION
+        except BookingUnavailable:
+            self._hold_unverified(token)
+            raise
+        self._adopt(session)
+        return SUBSCRIBED
+
+    def _hold_unverified(self, token: str) -> None:
+        """Keep a token that could not be checked: the client does not lose its session,
+        and every command is verified by the booking service anyway."""
+        self._token, self._user_id, self._holder = token, None, None
 
     async def _start_session(self, user_id: str | None) -> None:
         session = await self._context.booking.start_session(user_id)
-        self._token, self._user_id = session.token, session.user_id
+        self._adopt(session)
         logger.debug("session started", extra={"client": self._id, "user": session.user_id})
+
+    def _adopt(self, session: NewSession) -> None:
+        self._token, self._user_id, self._holder = session.token, session.user_id, session.holder
+
+    def _keep_renewed(self, token: str | None, data: dict[str, object]) -> None:
+        """Hold on to a token the booking service renewed, and pass it to the client."""
+        if token is not None:
+            self._token = token
+            data["session_token"] = token
 
     async def _seat_command(self, command: Command) -> None:
         assert command.seat_id is not None
@@ -193,17 +236,22 @@ class ClientSession:
         try:
             if self._token is None:
                 await self._start_session(command.user_id)
+                self._keep_renewed(self._token, data)
             assert self._token is not None
             reply = await self._context.booking.seat_command(
                 _ACTIONS[command.type], command.seat_id, self._token
             )
-        except BookingError as exc:
+        except BookingCallError as exc:
             data["user_id"] = self._user_id
+            if isinstance(exc, BookingRefused):
+                self._keep_renewed(exc.session_token, data)
             await self._send(response_frame(kind, success=False, message=str(exc), data=data))
             return
         data["user_id"] = self._user_id
         for key in ("version", "expires_at", "seat"):
             if key in reply:
                 data[key] = reply[key]
+        renewed = reply.get("session_token")
+        self._keep_renewed(renewed if isinstance(renewed, str) else None, data)
         message = str(reply.get("message") or "Done")
         await self._send(response_frame(kind, success=True, message=message, data=data))

@@ -1,0 +1,103 @@
+"""EdgeComponents: the parts of one edge, built once from its settings.
+
+The parts are wired so that each only knows what it uses: the NATS relay feeds the
+venue feed, the feed keeps the mirror and broadcasts through the hub, and connections
+share the hub, mirror, booking client and counters through one context. ``health()``
+and ``stats()`` are what ``/health`` and ``/stats`` show; ``stats()`` is cached for a
+second, so a flood of ``/stats`` never costs the fan-out loop more than one report a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from edge_server.booking_client import BookingClient
+from edge_server.connection import ConnectionContext
+from edge_server.feed import VenueFeed
+from edge_server.hub import Hub
+from edge_server.mirror import VenueMirror
+from edge_server.relay import NatsRelay
+from edge_server.server import CLOSE_TIMEOUT
+from edge_server.stats import CachedReport, Stats
+from shared.config import EdgeSettings
+
+__all__ = ["EdgeComponents"]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeComponents:
+    """Counters, hub, mirror, booking client, feed, NATS relay and the connection context."""
+
+    settings: EdgeSettings
+    counters: Stats
+    hub: Hub
+    mirror: VenueMirror
+    booking: BookingClient
+    feed: VenueFeed
+    relay: NatsRelay
+    context: ConnectionContext
+    _stats_cache: CachedReport = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_stats_cache", CachedReport(self._stats_report))
+
+    @classmethod
+    def build(cls, settings: EdgeSettings) -> EdgeComponents:
+        """Every part of an edge for ``settings``; nothing is started yet."""
+        counters = Stats()
+        hub = Hub(
+            counters,
+            slow_client_bytes=settings.slow_client_bytes,
+            close_timeout=CLOSE_TIMEOUT,
+            send_buffer_bytes=settings.send_buffer_bytes,
+        )
+        mirror = VenueMirror(gap_timeout=settings.gap_timeout)
+        booking = BookingClient(settings.booking_service_url, timeout=settings.booking_timeout)
+        feed = VenueFeed(
+            mirror,
+            hub,
+            counters,
+            fetch_snapshot=booking.venue,
+            poll_interval=settings.poll_interval,
+        )
+        relay = NatsRelay(
+            settings.nats_servers(),
+            on_message=feed.on_nats_message,
+            on_reconnected=feed.request_resync,
+        )
+        context = ConnectionContext(
+            hub=hub,
+            mirror=mirror,
+            booking=booking,
+            stats=counters,
+            rate_per_second=settings.rate_limit_per_second,
+            rate_burst=settings.rate_limit_burst,
+            rate_strikes=settings.rate_limit_strikes,
+        )
+        return cls(settings, counters, hub, mirror, booking, feed, relay, context)
+
+    def nats_connected(self) -> bool:
+        """Whether this edge's NATS subscription is up right now."""
+        return self.relay.connected
+
+    def health(self) -> dict[str, Any]:
+        """What ``/health`` shows."""
+        return {
+            "status": "ok",
+            "service": "edge-server",
+            "nats": "ok" if self.nats_connected() else "down",
+            "venue_version": self.mirror.version,
+            "clients_connected": len(self.hub),
+        }
+
+    def stats(self) -> dict[str, Any]:
+        """What ``/stats`` shows: the counters and live figures, at most one second old."""
+        return self._stats_cache()
+
+    def _stats_report(self) -> dict[str, Any]:
+        return self.counters.report(
+            clients=len(self.hub),
+            version=self.mirror.version,
+            nats_connected=self.nats_connected(),
+        )
