@@ -100,7 +100,7 @@ class EdgeStack:
     def _edge_settings(self) -> dict[str, str]:
         return {
             "BOOKING_SERVICE_URL": self.api,
-            "NATS_URL": self.nats.url,
+            "NATS_URL": self.nats.edge_url,
             "LOG_LEVEL": "info",
             **self._edge_env,
         }
