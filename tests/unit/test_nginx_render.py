@@ -109,8 +109,11 @@ def test_render_limits_websockets_per_client_address(layout: Layout) -> None:
 def test_render_rate_limits_health_and_stats(layout: Layout, path: str) -> None:
     """/health and /stats are rate-limited per client address, answering 429 beyond it."""
     config = directives(render(replace(layout, status_rate="7r/s", status_burst=9)))
-    assert "zone=status_per_client:10m rate=7r/s;" in config
-    assert "limit_req zone=status_per_client burst=9 nodelay;" in location(config, path)
+    zone = f"{path.strip('/')}_per_client"
+    assert f"zone={zone}:10m rate=7r/s;" in config
+    assert f"limit_req zone={zone} burst=9 nodelay;" in location(config, path)
+    # A `return` answers in the rewrite phase, before limit_req would count the request.
+    assert "return " not in location(config, path)
     assert "limit_req_status 429;" in config
 
 
@@ -136,7 +139,7 @@ def test_render_command_line_sets_the_limits(layout: Layout, tmp_path: Path) -> 
     config = out.read_text()
     assert "limit_conn ws_per_client 4;" in config
     assert "rate=2r/s;" in config
-    assert "limit_req zone=status_per_client burst=3 nodelay;" in config
+    assert "limit_req zone=stats_per_client burst=3 nodelay;" in config
 
 
 def test_render_keeps_nginx_state_under_run_dir(layout: Layout) -> None:
