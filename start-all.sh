@@ -10,8 +10,10 @@
 #   STACK_DIR [the project folder]: where data/, logs/ and run/ (pidfiles) live
 #
 # Redis and NATS require passwords, made on the first start into data/credentials/
-# (0600; see scripts/credentials.py): only the booking service may write to Redis or
-# publish seat events, the edges may only listen. Edges accept WebSockets only from
+# (0600; see scripts/credentials.py): the booking service has its own Redis account
+# (no CONFIG, DEBUG or FLUSHALL; the default user is the operator's, behind
+# redis-admin.password) and is the only one who may publish seat events; the edges may
+# only listen. Edges accept WebSockets only from
 # pages NGINX serves (ALLOWED_ORIGINS). If any step fails, whatever this run started is
 # stopped again.
 set -euo pipefail

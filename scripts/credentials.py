@@ -4,8 +4,9 @@
     python scripts/credentials.py DIR --url redis-booking 127.0.0.1:6379
 
 ``DIR`` (created 0700) keeps one password per account and the two server files built
-from them: ``redis-users.acl`` (Redis ACL: the ``booking`` user, the default user off or
-protected by the admin password) and ``nats-auth.conf`` (nats-server users ``booking``,
+from them: ``redis-users.acl`` (Redis ACL: the ``booking`` user, and the default user as
+the operator's account behind the ``redis-admin`` password) and ``nats-auth.conf``
+(nats-server users ``booking``,
 who may publish ``seats.>``, and ``edge``, who may only subscribe to it). Passwords are
 made once and never change afterwards, so a restarted stack keeps its accounts; the
 server files are rewritten from them each time. ``--url`` prints one account's URL for
@@ -82,19 +83,22 @@ def _read_password(path: Path) -> str | None:
     return value or None
 
 
-def redis_acl(credentials: Credentials, *, admin: bool) -> str:
-    """The ACL file: ``booking`` with its rules; the default user protected or off.
+def redis_acl(credentials: Credentials) -> str:
+    """The ACL file: ``booking`` with its rules; the default user behind the admin password.
 
-    Passwords appear only as SHA-256 hashes (``#<hex>``), so the file reveals none.
+    The default user stays on with every permission: Redis 7.0 replays the AOF's
+    MULTI/EXEC blocks with the default user's rights, so a default user that is off
+    (or restricted) silently drops committed bookings on restart. Passwords appear only
+    as SHA-256 hashes (``#<hex>``), so the file reveals none.
     """
 
     def hashed(account: str) -> str:
         return "#" + hashlib.sha256(credentials.password(account).encode()).hexdigest()
 
-    default = (
-        f"user default on {hashed('redis-admin')} ~* &* +@all" if admin else "user default off"
+    return (
+        f"user default on {hashed('redis-admin')} ~* &* +@all\n"
+        f"user booking on {hashed('redis-booking')} {BOOKING_REDIS_RULES}\n"
     )
-    return f"{default}\nuser booking on {hashed('redis-booking')} {BOOKING_REDIS_RULES}\n"
 
 
 def nats_config(credentials: Credentials) -> str:
@@ -113,12 +117,8 @@ def nats_config(credentials: Credentials) -> str:
     )
 
 
-def ensure(directory: Path, *, redis_admin: bool = False) -> Credentials:
-    """Create the missing passwords in ``directory`` and (re)write the server files.
-
-    ``redis_admin`` keeps Redis's default user, protected by the ``redis-admin``
-    password, for tools that need CONFIG or DEBUG; otherwise it is off.
-    """
+def ensure(directory: Path) -> Credentials:
+    """Create the missing passwords in ``directory`` and (re)write the server files."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
     passwords = {}
@@ -131,7 +131,7 @@ def ensure(directory: Path, *, redis_admin: bool = False) -> Credentials:
             _write_private(path, value + "\n")
         passwords[account] = value
     credentials = Credentials(directory, passwords)
-    _write_private(directory / REDIS_ACL, redis_acl(credentials, admin=redis_admin))
+    _write_private(directory / REDIS_ACL, redis_acl(credentials))
     _write_private(directory / NATS_CONF, nats_config(credentials))
     return credentials
 

@@ -172,7 +172,7 @@ class RedisServer(ManagedProcess):
         self.directory = directory
         self.port = free_port()
         directory.mkdir(parents=True, exist_ok=True)
-        self.credentials = credentials.ensure(directory / "credentials", redis_admin=True)
+        self.credentials = credentials.ensure(directory / "credentials")
         argv = [
             find_binary("redis-server"),
             "--port", str(self.port),
