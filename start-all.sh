@@ -96,10 +96,12 @@ launch() {
 
 # await NAME CHECK...: wait until CHECK succeeds; fail at once if the service exits.
 await() {
-  local name="$1" deadline=$((SECONDS + STARTUP_SECONDS)) problem=""
+  local name="$1" deadline=$((SECONDS + STARTUP_SECONDS)) problem="" pid
   shift
+  pid="$(sed -n 1p "$RUN_DIR/$name.pid")"
   until "$@" >/dev/null 2>&1; do
-    if ! pid_alive "$RUN_DIR/$name.pid"; then problem="exited"; break; fi
+    # By pid, not pid_alive: until the launching subshell execs, its command line is ours.
+    if ! process_running "$pid"; then problem="exited"; break; fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       problem="did not become ready within ${STARTUP_SECONDS}s"
       break
