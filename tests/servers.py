@@ -307,7 +307,10 @@ class EdgeProcess(ServiceProcess):
 class NginxServer(ManagedProcess):
     """NGINX from the project's template, in front of the given booking service and edges."""
 
-    def __init__(self, directory: Path, *, booking: str, edges: list[str]) -> None:
+    def __init__(
+        self, directory: Path, *, booking: str, edges: list[str], ws_connections: int = 20
+    ) -> None:
+        """``ws_connections``: open WebSockets allowed per client address (all tests share one)."""
         from nginx.render import Layout, render
 
         self.port = free_port()
@@ -318,6 +321,7 @@ class NginxServer(ManagedProcess):
             frontend_dir=PROJECT_ROOT / "frontend",
             run_dir=directory,
             log_dir=directory,
+            ws_connections=ws_connections,
         )
         (directory / "nginx").mkdir(parents=True, exist_ok=True)
         config = directory / "nginx.conf"
