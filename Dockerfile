@@ -1,5 +1,6 @@
 # One image per service, built from one recipe: `--target booking-service` or
-# `--target edge-server`. docker-compose.yml builds both.
+# `--target edge-server`. docker-compose.yml builds both. The app user's uid is fixed
+# (10001): the compose credentials service gives it the password files it may read.
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0
 WORKDIR /app
@@ -7,7 +8,7 @@ COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY booking_service ./booking_service
 COPY edge_server ./edge_server
-RUN pip install --no-cache-dir . && useradd --system --home /app app && mkdir /data && chown app /data
+RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /app app && mkdir /data && chown app /data
 USER app
 
 FROM base AS booking-service

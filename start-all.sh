@@ -8,6 +8,14 @@
 #   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
 #   ALLOW_TOKENLESS_WRITES [true]: false refuses seed-style writes without a session
 #   STACK_DIR [the project folder]: where data/, logs/ and run/ (pidfiles) live
+#
+# Redis and NATS require passwords, made on the first start into data/credentials/
+# (0600; see scripts/credentials.py): the booking service has its own Redis account
+# (no CONFIG, DEBUG or FLUSHALL; the default user is the operator's, behind
+# redis-admin.password) and is the only one who may publish seat events; the edges may
+# only listen. Edges accept WebSockets only from
+# pages NGINX serves (ALLOWED_ORIGINS). If any step fails, whatever this run started is
+# stopped again.
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 cd "$PROJECT_ROOT"
@@ -57,47 +65,91 @@ if [ "$busy" -ne 0 ]; then
 fi
 
 STARTED=()
+# Stops exactly what this run started when it ends early: a failed step, an error, ^C.
+stop_started() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ "${#STARTED[@]}" -gt 0 ]; then
+    say "stopping what this run started: ${STARTED[*]}"
+    STACK_DIR="$STACK_DIR" "$PROJECT_ROOT/stop-all.sh" "${STARTED[@]}" >/dev/null || true
+  fi
+  return "$status"
+}
+trap stop_started EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 # launch NAME MARKER ENV... -- COMMAND...: start in the background, log to logs/NAME.log.
+# The settings are exported inside the child rather than passed to env(1), so that no
+# password ever shows in a command line.
 launch() {
   local name="$1" marker="$2" envs=()
   shift 2
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done
   shift
-  env "${envs[@]}" nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  (
+    [ "${#envs[@]}" -eq 0 ] || export "${envs[@]}"
+    exec nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null
+  ) &
   write_pidfile "$RUN_DIR/$name.pid" "$!" "$marker"
   STARTED+=("$name")
 }
 
-# await NAME CHECK...: wait for a service to be ready; on failure stop everything started.
+# await NAME CHECK...: wait until CHECK succeeds; fail at once if the service exits.
 await() {
-  local name="$1"
+  local name="$1" deadline=$((SECONDS + STARTUP_SECONDS)) problem="" pid
   shift
-  if ! wait_ready "$name" "$STARTUP_SECONDS" "$@"; then
-    printf 'error: %s did not become ready within %ss; last lines of %s/%s.log:\n' \
-      "$name" "$STARTUP_SECONDS" "$LOG_DIR" "$name" >&2
+  pid="$(sed -n 1p "$RUN_DIR/$name.pid")"
+  until "$@" >/dev/null 2>&1; do
+    # By pid, not pid_alive: until the launching subshell execs, its command line is ours.
+    if ! process_running "$pid"; then problem="exited"; break; fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      problem="did not become ready within ${STARTUP_SECONDS}s"
+      break
+    fi
+    sleep 0.2
+  done
+  if [ -n "$problem" ]; then
+    printf 'error: %s %s; last lines of %s/%s.log:\n' "$name" "$problem" "$LOG_DIR" "$name" >&2
     tail -n 15 "$LOG_DIR/$name.log" >&2 || true
-    STACK_DIR="$STACK_DIR" "$PROJECT_ROOT/stop-all.sh" >/dev/null
     exit 1
   fi
   say "$name ready"
 }
 
-REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-NATS_URL="nats://127.0.0.1:$NATS_PORT"
-BOOKING_URL="http://127.0.0.1:$BOOKING_PORT"
 PY="$VENV/bin/python"
+CREDENTIALS_DIR="$DATA_DIR/credentials"
+"$PY" "$PROJECT_ROOT/scripts/credentials.py" "$CREDENTIALS_DIR"
+# account_url ACCOUNT HOST:PORT: the account's URL with its password; never printed.
+account_url() { "$PY" "$PROJECT_ROOT/scripts/credentials.py" "$CREDENTIALS_DIR" --url "$1" "$2"; }
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT"
+NATS_ADDRESS="127.0.0.1:$NATS_PORT"
+REDIS_URL="$(account_url redis-booking "$REDIS_ADDRESS")"
+BOOKING_NATS_URL="$(account_url nats-booking "$NATS_ADDRESS")"
+EDGE_NATS_URL="$(account_url nats-edge "$NATS_ADDRESS")"
+BOOKING_URL="http://127.0.0.1:$BOOKING_PORT"
+url="http://localhost"
+[ "$HTTP_PORT" != 80 ] && url="http://localhost:$HTTP_PORT"
+# The page's own origin, as a browser sends it for either name of this machine.
+ALLOWED_ORIGINS="$url,${url/localhost/127.0.0.1}"
+
+# redis_ping: Redis answers the booking account's PING (the URL comes from the environment).
+redis_ping() {
+  REDIS_URL="$REDIS_URL" "$PY" -c \
+    'import os, redis, sys; sys.exit(not redis.Redis.from_url(os.environ["REDIS_URL"]).ping())'
+}
 
 launch redis "redis-server" -- "$(find_binary redis-server)" \
   --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA_DIR/redis" \
-  --appendonly yes --appendfsync always --save "" --daemonize no
-await redis "$PY" -c "import redis, sys; sys.exit(not redis.Redis(port=$REDIS_PORT).ping())"
+  --appendonly yes --appendfsync always --save "" --daemonize no \
+  --aclfile "$CREDENTIALS_DIR/redis-users.acl"
+await redis redis_ping
 
 launch nats "nats-server" -- "$(find_binary nats-server)" \
-  -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT"
+  -c "$CREDENTIALS_DIR/nats-auth.conf" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT"
 await nats http_ok "http://127.0.0.1:$NATS_MONITOR_PORT/healthz"
 
 launch booking-service "booking_service" \
-  HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$NATS_URL" DATA_DIR="$DATA_DIR" \
+  HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
   HOLD_SECONDS="${HOLD_SECONDS:-30}" ALLOW_TOKENLESS_WRITES="${ALLOW_TOKENLESS_WRITES:-true}" \
   -- "$PY" -m booking_service
 await booking-service http_ok "$BOOKING_URL/health"
@@ -105,8 +157,8 @@ await booking-service http_ok "$BOOKING_URL/health"
 edges=()
 for port in $EDGE_PORTS; do
   launch "edge-server-$port" "edge_server" \
-    HOST=127.0.0.1 PORT="$port" BOOKING_SERVICE_URL="$BOOKING_URL" NATS_URL="$NATS_URL" \
-    -- "$PY" -m edge_server
+    HOST=127.0.0.1 PORT="$port" BOOKING_SERVICE_URL="$BOOKING_URL" NATS_URL="$EDGE_NATS_URL" \
+    ALLOWED_ORIGINS="$ALLOWED_ORIGINS" -- "$PY" -m edge_server
   edges+=("127.0.0.1:$port")
 done
 for port in $EDGE_PORTS; do
@@ -119,9 +171,8 @@ done
   --run-dir "$RUN_DIR" --log-dir "$LOG_DIR" --out "$RUN_DIR/nginx.conf"
 launch nginx "nginx" -- "$(find_binary nginx)" -c "$RUN_DIR/nginx.conf" -p "$RUN_DIR" -g "daemon off;"
 await nginx http_ok "http://127.0.0.1:$HTTP_PORT/nginx-health"
+trap - EXIT
 
-url="http://localhost"
-[ "$HTTP_PORT" != 80 ] && url="http://localhost:$HTTP_PORT"
 cat <<INFO
 
   Seat booking is running: open $url
@@ -129,8 +180,9 @@ cat <<INFO
   NGINX            $url  (/api, /ws, /health, /stats, /nginx-health)
   booking service  $BOOKING_URL  (API docs at $BOOKING_URL/docs)
   edge servers     $(for p in $EDGE_PORTS; do printf 'ws://127.0.0.1:%s/ws ' "$p"; done)
-  Redis            $REDIS_URL  (AOF in $DATA_DIR/redis)
-  NATS             $NATS_URL  (monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
+  Redis            redis://$REDIS_ADDRESS  (AOF in $DATA_DIR/redis; user booking)
+  NATS             nats://$NATS_ADDRESS  (users booking, edge; monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
+  credentials      $CREDENTIALS_DIR  (0600)
   logs             $LOG_DIR/*.log
 
   Stop everything with ./stop-all.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops exactly the processes ./start-all.sh started, by their pidfiles in run/:
 # terminate, wait, then kill. Data (bookings in data/redis) is kept. Takes the same
-# STACK_DIR as ./start-all.sh.
+# STACK_DIR as ./start-all.sh. Given names (e.g. `nats edge-server-3000`), it stops only
+# those, still front to back.
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 cd "$PROJECT_ROOT"
@@ -29,11 +30,20 @@ stop_one() {
   say "stopped $name"
 }
 
+# wanted NAME: true when NAME is one of the names given (or none were given).
+wanted() {
+  local name
+  [ "$#" -gt 1 ] || return 0
+  for name in "${@:2}"; do [ "$name" = "$1" ] && return 0; done
+  return 1
+}
+
 stopped=0
 # Front to back, so no request finds its upstream gone.
 for name in nginx 'edge-server-*' booking-service nats redis; do
   for pidfile in "$RUN_DIR"/$name.pid; do
     [ -e "$pidfile" ] || continue
+    wanted "$(basename "$pidfile" .pid)" "$@" || continue
     stop_one "$pidfile"
     stopped=1
   done

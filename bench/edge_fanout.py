@@ -224,6 +224,8 @@ def main() -> None:
                     Path(tmp) / "nginx",
                     booking=stack.api.removeprefix("http://"),
                     edges=[f"127.0.0.1:{edge.port}" for edge in stack.edges],
+                    # Every benchmark client comes from 127.0.0.1: lift the per-address cap.
+                    ws_connections=args.clients + 1,
                 )
                 nginx.start()
                 urls = [nginx.url.replace("http://", "ws://") + "/ws"]

@@ -2,10 +2,13 @@
  * The live seat booking page: wires the connection, the seat map and the panel.
  *
  * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token; the
- * SUBSCRIBE_ACK names our user; VENUE_STATE draws the whole map (and resyncs it
- * after every reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE and ERROR
- * frames answer our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT. Server text only ever
- * reaches the page through textContent.
+ * SUBSCRIBE_ACK names our user and our holder tag and carries the token to keep (a
+ * fresh one when ours no longer verified); VENUE_STATE draws the whole map (and
+ * resyncs it after every reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE
+ * and ERROR frames answer our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT, and a response
+ * may carry a renewed session token. A hold is ours when its `holder` is our tag,
+ * never because of its user id. Server text only ever reaches the page through
+ * textContent.
  */
 
 import { serverNow, syncClock } from './js/clock.js';
@@ -33,273 +36,292 @@ const OUTCOMES = {
   },
 };
 
-const FRAME_HANDLERS = {
-  WELCOME: onWelcome,
-  SUBSCRIBE_ACK: onSubscribeAck,
-  VENUE_STATE: onVenueState,
-  SEAT_UPDATE: onSeatUpdate,
-  SELECT_SEAT_RESPONSE: (data) => onOutcome('SELECT_SEAT', data),
-  BOOK_SEAT_RESPONSE: (data) => onOutcome('BOOK_SEAT', data),
-  RELEASE_SEAT_RESPONSE: (data) => onOutcome('RELEASE_SEAT', data),
-  ERROR: onError,
-};
-
 const byId = (id) => document.getElementById(id);
 
-const session = loadSession();
-/** The seat the panel is about. */
-let current = null;
-/** The request awaiting its answer: {action, seatId, timer}. */
-let pending = null;
-/** A seat the server confirmed holding for us before its SEAT_UPDATE arrived. */
-let confirmedHold = null;
-/** Whether the user has been told the connection is down. */
-let toldDown = false;
+/** The page's controller: one per page, started once the module loads. */
+export class SeatBookingApp {
+  #session = loadSession();
+  /** The seat the panel is about. */
+  #current = null;
+  /** The request awaiting its answer: {action, seatId, timer}. */
+  #pending = null;
+  /** A seat the server confirmed holding for us before its SEAT_UPDATE arrived. */
+  #confirmedHold = null;
+  /** Whether the user has been told the connection is down. */
+  #toldDown = false;
 
-const grid = byId('seat-map');
-const messages = new Messages(byId('messages'));
-const indicator = new ConnectionIndicator(byId('connection-status'), byId('connection-text'));
-const map = new SeatMap(grid, chooseSeat);
-const panel = new Panel(
-  {
-    title: byId('panel-seat'),
-    hint: byId('panel-hint'),
-    countdown: byId('countdown'),
-    countdownText: byId('countdown-text'),
-    countdownFill: byId('countdown-fill'),
-    book: byId('book-btn'),
-    release: byId('release-btn'),
-  },
-  {
-    onBook: () => request('BOOK_SEAT', current),
-    onRelease: () => request('RELEASE_SEAT', current),
-    now: serverNow,
-    announce: (text) => messages.say(text),
-  },
-);
-const connection = new Connection(socketUrl(), { onFrame, onClose });
+  #grid = byId('seat-map');
+  #messages = new Messages(byId('messages'));
+  #indicator = new ConnectionIndicator(byId('connection-status'), byId('connection-text'));
+  #map = new SeatMap(this.#grid, (seatId) => this.#chooseSeat(seatId));
+  #panel = new Panel(
+    {
+      title: byId('panel-seat'),
+      hint: byId('panel-hint'),
+      countdown: byId('countdown'),
+      countdownText: byId('countdown-text'),
+      countdownFill: byId('countdown-fill'),
+      book: byId('book-btn'),
+      release: byId('release-btn'),
+    },
+    {
+      onBook: () => this.#request('BOOK_SEAT', this.#current),
+      onRelease: () => this.#request('RELEASE_SEAT', this.#current),
+      now: serverNow,
+      announce: (text) => this.#messages.say(text),
+    },
+  );
+  #connection = new Connection(socketUrl(), {
+    onFrame: (type, data) => this.#onFrame(type, data),
+    onClose: () => this.#onClose(),
+  });
+  #handlers = {
+    WELCOME: (data) => this.#onWelcome(data),
+    SUBSCRIBE_ACK: (data) => this.#onSubscribeAck(data),
+    VENUE_STATE: (data) => this.#onVenueState(data),
+    SEAT_UPDATE: (data) => this.#onSeatUpdate(data),
+    SELECT_SEAT_RESPONSE: (data) => this.#onOutcome('SELECT_SEAT', data),
+    BOOK_SEAT_RESPONSE: (data) => this.#onOutcome('BOOK_SEAT', data),
+    RELEASE_SEAT_RESPONSE: (data) => this.#onOutcome('RELEASE_SEAT', data),
+    ERROR: (data) => this.#onError(data),
+  };
 
-map.setUser(session.userId);
-showUser();
-panel.idle();
-connection.start();
+  /** Show the page's initial state and connect. */
+  start() {
+    this.#map.setHolder(this.#session.holder);
+    this.#showUser();
+    this.#panel.idle();
+    this.#connection.start();
+  }
+
+  #onFrame(type, data) {
+    if (Object.hasOwn(this.#handlers, type)) this.#handlers[type](data);
+  }
+
+  #onClose() {
+    this.#grid.setAttribute('aria-busy', 'true');
+    this.#grid.classList.add('stale');
+    const wasLive = this.#indicator.state === 'live';
+    this.#indicator.set('reconnecting');
+    if (!this.#toldDown) {
+      this.#toldDown = true;
+      this.#messages.say(
+        wasLive ? 'Connection lost. Reconnecting…' : 'Cannot reach the server. Retrying…',
+        'error',
+      );
+    }
+    // Last, so that this more specific message is the one shown.
+    this.#failPending(
+      'The connection dropped before the server answered. Check the map once it is back.',
+    );
+  }
+
+  #onWelcome(data) {
+    syncClock(data.server_time);
+    this.#subscribe();
+  }
+
+  #subscribe() {
+    const data = { user_id: this.#session.userId };
+    if (this.#session.token) data.session_token = this.#session.token;
+    this.#connection.send('SUBSCRIBE', data);
+  }
+
+  #onSubscribeAck(data) {
+    if (data.success === false) {
+      // The seat map still follows; the next seat request tries to start a session again.
+      const reason = text(data.message) || 'Could not start a session with the server.';
+      this.#messages.say(reason, 'error');
+      return;
+    }
+    const info = asObject(data.data);
+    // Whatever token the edge sends is the one to keep: a fresh one replaces a stale one.
+    if (typeof info.session_token === 'string') this.#session.token = info.session_token;
+    if (typeof info.user_id === 'string') this.#session.userId = info.user_id;
+    this.#session.holder = typeof info.holder === 'string' ? info.holder : null;
+    saveSession(this.#session);
+    this.#map.setHolder(this.#session.holder);
+    this.#showUser();
+    this.#refreshPanel();
+  }
+
+  #onVenueState(data) {
+    if (!Array.isArray(data.seats)) return;
+    if (Number.isFinite(data.hold_seconds)) this.#showHoldSeconds(data.hold_seconds);
+    this.#map.render(data);
+    this.#confirmedHold = null;
+    this.#grid.setAttribute('aria-busy', 'false');
+    this.#grid.classList.remove('stale');
+    this.#indicator.set('live');
+    this.#connection.markHealthy();
+    if (this.#toldDown) {
+      this.#toldDown = false;
+      this.#messages.say('Connected. The seat map is up to date.', 'success');
+    }
+    this.#showAvailable();
+    this.#refreshPanel();
+  }
+
+  #onSeatUpdate(data) {
+    const result = this.#map.apply(data);
+    if (result === null) return;
+    const { seat, previous } = result;
+    if (seat.id === this.#confirmedHold) this.#confirmedHold = null;
+    const wasMine = this.#map.isMine(previous);
+    if (wasMine && data.event_type === 'auto_released') {
+      const notice = `Your hold on seat ${seat.id} ran out, so the seat was released.`;
+      this.#messages.say(notice, 'error');
+    }
+    this.#showAvailable();
+    if (wasMine || this.#map.isMine(seat) || seat.id === this.#current) this.#refreshPanel();
+  }
+
+  #onOutcome(action, data) {
+    const info = asObject(data.data);
+    const seatId =
+      typeof info.seat_id === 'string' ? info.seat_id : (this.#pending?.seatId ?? this.#current);
+    if (this.#pending?.action === action) this.#settle();
+    this.#keepRenewedToken(info);
+    // A response that carries the seat at a version is as good as its SEAT_UPDATE.
+    if (info.seat && Number.isFinite(info.version)) this.#map.apply({ ...info, seat_id: seatId });
+    if (data.success === true) {
+      if (action === 'SELECT_SEAT') {
+        this.#current = seatId;
+        if (!this.#map.isMine(this.#map.get(seatId))) this.#confirmedHold = seatId;
+      }
+      this.#messages.say(OUTCOMES[action].success(seatId), 'success');
+    } else {
+      this.#messages.say(text(data.message) || OUTCOMES[action].failure(seatId), 'error');
+    }
+    this.#refreshPanel();
+    this.#showAvailable();
+  }
+
+  /** A response may carry a renewed token for this session; it replaces the stored one. */
+  #keepRenewedToken(info) {
+    if (typeof info.session_token !== 'string' || info.session_token === this.#session.token) {
+      return;
+    }
+    this.#session.token = info.session_token;
+    saveSession(this.#session);
+  }
+
+  #onError(data) {
+    if (this.#pending) this.#settle();
+    this.#messages.say(text(data.error) || 'The server reported an error.', 'error');
+    this.#refreshPanel();
+  }
+
+  /** A click or Enter on a seat: hold it, show my hold, or say why not. */
+  #chooseSeat(seatId) {
+    const seat = this.#map.get(seatId);
+    if (seat === null) return;
+    if (this.#map.isMine(seat)) {
+      this.#current = seatId;
+      this.#refreshPanel();
+    } else if (seat.status === BOOKED) {
+      const mine = this.#map.isMyBooking(seat);
+      this.#messages.say(
+        mine ? `You booked seat ${seatId}.` : `Seat ${seatId} is already booked.`,
+        mine ? 'info' : 'error',
+      );
+    } else if (seat.status === HELD) {
+      this.#messages.say(
+        `Seat ${seatId} is held by someone else right now. It frees up if they do not book it.`,
+        'error',
+      );
+    } else {
+      this.#request('SELECT_SEAT', seatId);
+    }
+  }
+
+  /** Send one seat request; only one is in flight at a time. */
+  #request(action, seatId) {
+    if (seatId === null) return;
+    if (this.#pending) {
+      this.#messages.say('Still waiting for the answer to your last request…');
+      return;
+    }
+    if (!this.#connection.send(action, { seat_id: seatId, user_id: this.#session.userId })) {
+      this.#messages.say(
+        'Not connected to the server right now. It reconnects by itself; try again in a moment.',
+        'error',
+      );
+      return;
+    }
+    const timer = setTimeout(() => this.#onRequestTimeout(), REQUEST_TIMEOUT_MS);
+    this.#pending = { action, seatId, timer };
+    this.#panel.setBusy(true);
+    if (action === 'SELECT_SEAT') this.#current = seatId;
+    this.#refreshPanel();
+  }
+
+  #settle() {
+    clearTimeout(this.#pending.timer);
+    this.#pending = null;
+    this.#panel.setBusy(false);
+  }
+
+  #failPending(message) {
+    if (!this.#pending) return;
+    this.#settle();
+    this.#messages.say(message, 'error');
+    this.#refreshPanel();
+  }
+
+  #onRequestTimeout() {
+    this.#pending = null;
+    this.#panel.setBusy(false);
+    this.#messages.say(
+      'No answer from the server. The map keeps itself up to date; check it and try again.',
+      'error',
+    );
+    this.#refreshPanel();
+  }
+
+  /** Update the panel; if that disabled the button that had focus, focus its seat instead. */
+  #refreshPanel() {
+    const shown = this.#current;
+    const focusInPanel = this.#panel.hasFocus();
+    this.#showPanel();
+    const focused = document.activeElement;
+    if (focusInPanel && shown !== null && (focused === document.body || focused?.disabled)) {
+      this.#map.focus(shown);
+    }
+  }
+
+  /** Show the current seat if it is (about to be) mine, else another hold of mine, else nothing. */
+  #showPanel() {
+    const seat = this.#current === null ? null : this.#map.get(this.#current);
+    if (seat !== null) {
+      if (this.#map.isMine(seat)) return this.#panel.holding(seat);
+      const requested = this.#pending?.seatId === seat.id || this.#confirmedHold === seat.id;
+      if (seat.status === AVAILABLE && requested) return this.#panel.requesting(seat);
+      if (this.#map.isMyBooking(seat)) return this.#panel.booked(seat);
+    }
+    const other = this.#map.myHolds()[0];
+    this.#current = other?.id ?? null;
+    return other ? this.#panel.holding(other) : this.#panel.idle();
+  }
+
+  #showAvailable() {
+    byId('available-count').textContent =
+      `${this.#map.availableCount()} of ${this.#map.size} seats available`;
+  }
+
+  #showHoldSeconds(seconds) {
+    this.#panel.setHoldSeconds(seconds);
+    byId('hold-seconds').textContent = String(Math.round(seconds));
+  }
+
+  #showUser() {
+    byId('user-id').textContent = this.#session.userId;
+  }
+}
 
 function socketUrl() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/ws`;
-}
-
-function onFrame(type, data) {
-  if (Object.hasOwn(FRAME_HANDLERS, type)) FRAME_HANDLERS[type](data);
-}
-
-function onClose() {
-  grid.setAttribute('aria-busy', 'true');
-  grid.classList.add('stale');
-  const wasLive = indicator.state === 'live';
-  indicator.set('reconnecting');
-  if (!toldDown) {
-    toldDown = true;
-    messages.say(
-      wasLive ? 'Connection lost. Reconnecting…' : 'Cannot reach the server. Retrying…',
-      'error',
-    );
-  }
-  // Last, so that this more specific message is the one shown.
-  failPending('The connection dropped before the server answered. Check the map once it is back.');
-}
-
-function onWelcome(data) {
-  syncClock(data.server_time);
-  subscribe();
-}
-
-function subscribe() {
-  const data = { user_id: session.userId };
-  if (session.token) data.session_token = session.token;
-  connection.send('SUBSCRIBE', data);
-}
-
-function onSubscribeAck(data) {
-  if (data.success === false) {
-    // The seat map still follows; the next seat request tries to start a session again.
-    messages.say(text(data.message) || 'Could not start a session with the server.', 'error');
-    return;
-  }
-  const info = asObject(data.data);
-  if (typeof info.session_token === 'string') session.token = info.session_token;
-  if (typeof info.user_id === 'string') session.userId = info.user_id;
-  saveSession(session);
-  map.setUser(session.userId);
-  showUser();
-  refreshPanel();
-}
-
-function onVenueState(data) {
-  if (!Array.isArray(data.seats)) return;
-  if (Number.isFinite(data.hold_seconds)) showHoldSeconds(data.hold_seconds);
-  map.render(data);
-  confirmedHold = null;
-  grid.setAttribute('aria-busy', 'false');
-  grid.classList.remove('stale');
-  indicator.set('live');
-  connection.markHealthy();
-  if (toldDown) {
-    toldDown = false;
-    messages.say('Connected. The seat map is up to date.', 'success');
-  }
-  showAvailable();
-  refreshPanel();
-}
-
-function onSeatUpdate(data) {
-  const result = map.apply(data);
-  if (result === null) return;
-  const { seat, previous } = result;
-  if (seat.id === confirmedHold) confirmedHold = null;
-  const wasMine = isMyHold(previous);
-  if (wasMine && data.event_type === 'auto_released') {
-    messages.say(`Your hold on seat ${seat.id} ran out, so the seat was released.`, 'error');
-  }
-  showAvailable();
-  if (wasMine || isMyHold(seat) || seat.id === current) refreshPanel();
-}
-
-function onOutcome(action, data) {
-  const info = asObject(data.data);
-  const seatId = typeof info.seat_id === 'string' ? info.seat_id : (pending?.seatId ?? current);
-  if (pending?.action === action) settle();
-  // A response that carries the seat at a version is as good as its SEAT_UPDATE.
-  if (info.seat && Number.isFinite(info.version)) map.apply({ ...info, seat_id: seatId });
-  if (data.success === true) {
-    if (action === 'SELECT_SEAT') {
-      current = seatId;
-      if (!isMyHold(map.get(seatId))) confirmedHold = seatId;
-    }
-    messages.say(OUTCOMES[action].success(seatId), 'success');
-  } else {
-    messages.say(text(data.message) || OUTCOMES[action].failure(seatId), 'error');
-  }
-  refreshPanel();
-  showAvailable();
-}
-
-function onError(data) {
-  if (pending) settle();
-  messages.say(text(data.error) || 'The server reported an error.', 'error');
-  refreshPanel();
-}
-
-/** A click or Enter on a seat: hold it, show my hold, or say why not. */
-function chooseSeat(seatId) {
-  const seat = map.get(seatId);
-  if (seat === null) return;
-  if (isMyHold(seat)) {
-    current = seatId;
-    refreshPanel();
-  } else if (seat.status === BOOKED) {
-    messages.say(
-      isMyBooking(seat) ? `You booked seat ${seatId}.` : `Seat ${seatId} is already booked.`,
-      isMyBooking(seat) ? 'info' : 'error',
-    );
-  } else if (seat.status === HELD) {
-    messages.say(
-      `Seat ${seatId} is held by someone else right now. It frees up if they do not book it.`,
-      'error',
-    );
-  } else {
-    request('SELECT_SEAT', seatId);
-  }
-}
-
-/** Send one seat request; only one is in flight at a time. */
-function request(action, seatId) {
-  if (seatId === null) return;
-  if (pending) {
-    messages.say('Still waiting for the answer to your last request…');
-    return;
-  }
-  if (!connection.send(action, { seat_id: seatId, user_id: session.userId })) {
-    messages.say(
-      'Not connected to the server right now. It reconnects by itself; try again in a moment.',
-      'error',
-    );
-    return;
-  }
-  pending = { action, seatId, timer: setTimeout(onRequestTimeout, REQUEST_TIMEOUT_MS) };
-  panel.setBusy(true);
-  if (action === 'SELECT_SEAT') current = seatId;
-  refreshPanel();
-}
-
-function settle() {
-  clearTimeout(pending.timer);
-  pending = null;
-  panel.setBusy(false);
-}
-
-function failPending(message) {
-  if (!pending) return;
-  settle();
-  messages.say(message, 'error');
-  refreshPanel();
-}
-
-function onRequestTimeout() {
-  pending = null;
-  panel.setBusy(false);
-  messages.say(
-    'No answer from the server. The map keeps itself up to date; check it and try again.',
-    'error',
-  );
-  refreshPanel();
-}
-
-/** Update the panel; if that disabled the button that had focus, focus its seat instead. */
-function refreshPanel() {
-  const shown = current;
-  const focusInPanel = panel.hasFocus();
-  showPanel();
-  const focused = document.activeElement;
-  if (focusInPanel && shown !== null && (focused === document.body || focused?.disabled)) {
-    map.focus(shown);
-  }
-}
-
-/** Show the current seat if it is (about to be) mine, else another hold of mine, else nothing. */
-function showPanel() {
-  const seat = current === null ? null : map.get(current);
-  if (seat !== null) {
-    if (isMyHold(seat)) return panel.holding(seat);
-    if (seat.status === AVAILABLE && (pending?.seatId === seat.id || confirmedHold === seat.id)) {
-      return panel.requesting(seat);
-    }
-    if (isMyBooking(seat)) return panel.booked(seat);
-  }
-  const other = map.myHolds()[0];
-  current = other?.id ?? null;
-  return other ? panel.holding(other) : panel.idle();
-}
-
-function isMyHold(seat) {
-  return seat?.status === HELD && seat.held_by === session.userId;
-}
-
-function isMyBooking(seat) {
-  return seat?.status === BOOKED && seat.booked_by === session.userId;
-}
-
-function showAvailable() {
-  byId('available-count').textContent = `${map.availableCount()} of ${map.size} seats available`;
-}
-
-function showHoldSeconds(seconds) {
-  panel.setHoldSeconds(seconds);
-  byId('hold-seconds').textContent = String(Math.round(seconds));
-}
-
-function showUser() {
-  byId('user-id').textContent = session.userId;
 }
 
 function text(value) {
@@ -309,3 +331,5 @@ function text(value) {
 function asObject(value) {
   return value !== null && typeof value === 'object' ? value : {};
 }
+
+new SeatBookingApp().start();

@@ -55,6 +55,9 @@ class Layout:
     log_dir: Path | None
     api_rate: str = "20r/s"
     api_burst: int = 40
+    status_rate: str = "5r/s"
+    status_burst: int = 20
+    ws_connections: int = 20
 
     def __post_init__(self) -> None:
         if not 1 <= self.http_port <= 65535:
@@ -70,6 +73,12 @@ class Layout:
             raise ValueError(f"API rate must look like 20r/s or 600r/m, got {self.api_rate!r}")
         if self.api_burst < 0:
             raise ValueError(f"API burst must be >= 0, got {self.api_burst}")
+        if not _RATE.match(self.status_rate):
+            raise ValueError(f"status rate must look like 5r/s or 300r/m, got {self.status_rate!r}")
+        if self.status_burst < 0:
+            raise ValueError(f"status burst must be >= 0, got {self.status_burst}")
+        if self.ws_connections < 1:
+            raise ValueError(f"WebSockets per client must be >= 1, got {self.ws_connections}")
         for path in (self.frontend_dir, self.run_dir, self.log_dir):
             if path is not None and _UNSAFE_PATH.search(str(path)):
                 raise ValueError(f"path has a character NGINX would misread: {str(path)!r}")
@@ -131,6 +140,9 @@ def placeholders(layout: Layout) -> dict[str, str]:
         "EDGE_STATS_LOCATIONS": edge_stats_locations(layout.edges),
         "API_RATE": layout.api_rate,
         "API_BURST": str(layout.api_burst),
+        "STATUS_RATE": layout.status_rate,
+        "STATUS_BURST": str(layout.status_burst),
+        "WS_CONNECTIONS": str(layout.ws_connections),
         "RUN_DIR": str(layout.run_dir),
         "ERROR_LOG": "stderr" if log_dir is None else str(log_dir / "nginx-error.log"),
         "ACCESS_LOG": "/dev/stdout" if log_dir is None else str(log_dir / "nginx-access.log"),
@@ -172,6 +184,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--api-burst", type=int, default=40, help="API burst allowance (default 40)"
     )
+    parser.add_argument(
+        "--status-rate", default="5r/s", help="per-client /health and /stats rate (default 5r/s)"
+    )
+    parser.add_argument(
+        "--status-burst", type=int, default=20, help="/health and /stats burst (default 20)"
+    )
+    parser.add_argument(
+        "--ws-connections",
+        type=int,
+        default=20,
+        help="open WebSockets allowed per client address (default 20)",
+    )
     parser.add_argument("--docker", action="store_true", help="write nginx/docker.conf")
     return parser
 
@@ -191,6 +215,9 @@ def _layout(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Layout
         log_dir=None if args.log_dir == "-" else _absolute(Path(args.log_dir)),
         api_rate=args.api_rate,
         api_burst=args.api_burst,
+        status_rate=args.status_rate,
+        status_burst=args.status_burst,
+        ws_connections=args.ws_connections,
     )
 
 

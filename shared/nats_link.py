@@ -13,17 +13,26 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import nats
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
 
-__all__ = ["NatsError", "NatsLink"]
+__all__ = ["NatsError", "NatsLink", "redacted"]
 
 logger = logging.getLogger(__name__)
 
 FIRST_RETRY = 0.1
 MAX_RETRY = 2.0
+
+
+def redacted(url: str) -> str:
+    """``url`` without its user and password (``nats://booking:pw@h:4222`` → ``nats://h:4222``)."""
+    parts = urlsplit(url)
+    if parts.hostname is None or "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 class NatsLink:
@@ -102,7 +111,9 @@ class NatsLink:
                 delay = min(delay * 2, MAX_RETRY)
                 continue
             self._client = client
-            logger.info("nats connected", extra={"servers": self._servers})
+            logger.info(
+                "nats connected", extra={"servers": [redacted(url) for url in self._servers]}
+            )
             if self._on_ready is not None:
                 self._on_ready()
             return

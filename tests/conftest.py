@@ -93,7 +93,7 @@ async def api(make_client: Callable[..., Any]) -> AsyncIterator[httpx.AsyncClien
 @pytest.fixture
 async def events(nats_server: NatsServer) -> AsyncIterator[EventCollector]:
     """A NATS subscriber recording every seat event of this test."""
-    collector = await EventCollector().connect(nats_server.url)
+    collector = await EventCollector().connect(nats_server.edge_url)
     yield collector
     await collector.close()
     assert not collector.violations, collector.violations

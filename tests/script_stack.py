@@ -31,6 +31,7 @@ class ScriptStack:
             "NATS_MONITOR_PORT": free_port(),
         }
         self.edge_ports = edges
+        self.start_output = ""
         self.env = {
             **os.environ,
             **{name: str(port) for name, port in self.ports.items()},
@@ -63,10 +64,20 @@ class ScriptStack:
     def start(self) -> ScriptStack:
         result = self.run("start-all.sh")
         assert result.returncode == 0, f"start-all.sh failed:\n{result.stdout}\n{result.stderr}"
+        self.start_output = result.stdout + result.stderr
         return self
 
     def stop(self) -> subprocess.CompletedProcess[str]:
         return self.run("stop-all.sh")
+
+    @property
+    def credentials_dir(self) -> Path:
+        """Where ``start-all.sh`` keeps the Redis and NATS passwords."""
+        return self.directory / "data" / "credentials"
+
+    def password(self, account: str) -> str:
+        """The password of ``account`` (e.g. ``nats-booking``) that ``start-all.sh`` made."""
+        return (self.credentials_dir / f"{account}.password").read_text().strip()
 
     def pid(self, name: str) -> int:
         """The pid ``start-all.sh`` recorded for a service (e.g. ``edge-server-3000``)."""

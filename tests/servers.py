@@ -22,6 +22,8 @@ from pathlib import Path
 import httpx
 import redis
 
+from scripts import credentials
+
 __all__ = [
     "BookingProcess",
     "EdgeProcess",
@@ -158,12 +160,19 @@ class ManagedProcess:
 
 
 class RedisServer(ManagedProcess):
-    """redis-server on a free port; with ``appendonly`` its AOF lives in ``directory``."""
+    """redis-server on a free port; with ``appendonly`` its AOF lives in ``directory``.
+
+    It requires a password, as the stack's does: ``url`` is the booking service's
+    account (``booking``, no CONFIG or DEBUG), ``admin_client()`` the default user's,
+    for tests that reconfigure or break the server. The ACL file and the passwords
+    (0600) live in ``directory/credentials``.
+    """
 
     def __init__(self, directory: Path, *, appendonly: bool = False) -> None:
         self.directory = directory
         self.port = free_port()
         directory.mkdir(parents=True, exist_ok=True)
+        self.credentials = credentials.ensure(directory / "credentials")
         argv = [
             find_binary("redis-server"),
             "--port", str(self.port),
@@ -172,39 +181,80 @@ class RedisServer(ManagedProcess):
             "--save", "",
             "--appendonly", "yes" if appendonly else "no",
             "--appendfsync", "always",
+            "--aclfile", str(self.credentials.directory / credentials.REDIS_ACL),
         ]  # fmt: skip
         super().__init__("redis-server", argv, log_path=directory / "redis.log")
 
     @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}"
+        """The booking service's ``REDIS_URL``: the ``booking`` user and its password."""
+        return self.credentials.url("redis-booking", self.address)
+
+    @property
+    def admin_url(self) -> str:
+        """The default user, allowed everything (CONFIG, DEBUG, FLUSHALL)."""
+        return self.credentials.url("redis-admin", self.address)
+
+    def admin_client(self) -> redis.Redis:
+        """A synchronous client as the default user; close it after use."""
+        return redis.Redis.from_url(self.admin_url, socket_connect_timeout=0.5)
 
     def start(self) -> None:
         super().start()
 
+        password = self.credentials.password("redis-admin").encode()
+
         def ready() -> bool:
+            # A raw socket: redis-py leaks the socket of a refused connection attempt.
             self.ensure_alive()
-            with contextlib.suppress(redis.RedisError):
-                client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-                with client:
-                    return bool(client.ping())
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock,
+            ):
+                sock.sendall(b"AUTH " + password + b"\r\nPING\r\n")
+                replies = b""
+                while replies.count(b"\r\n") < 2 and (chunk := sock.recv(64)):
+                    replies += chunk
+                return replies == b"+OK\r\n+PONG\r\n"
             return False
 
         wait_until(ready, timeout=START_TIMEOUT, what=f"redis-server on :{self.port}")
 
 
 class NatsServer(ManagedProcess):
-    """nats-server on a free port, ready once it says so in its log."""
+    """nats-server on a free port with the stack's two users, ready once its log says so.
+
+    ``url`` is the booking service's account (may publish ``seats.>``; tests that inject
+    events use it), ``edge_url`` the edges' (may only subscribe), ``anonymous_url`` none.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.port = free_port()
         directory.mkdir(parents=True, exist_ok=True)
-        argv = [find_binary("nats-server"), "-a", "127.0.0.1", "-p", str(self.port)]
+        self.credentials = credentials.ensure(directory / "credentials")
+        config = self.credentials.directory / credentials.NATS_CONF
+        argv = [
+            find_binary("nats-server"), "-c", str(config), "-a", "127.0.0.1", "-p", str(self.port),
+        ]  # fmt: skip
         super().__init__("nats-server", argv, log_path=directory / "nats.log")
 
     @property
-    def url(self) -> str:
+    def anonymous_url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The booking service's ``NATS_URL``: user ``booking``, who may publish events."""
+        return self.credentials.url("nats-booking", f"127.0.0.1:{self.port}")
+
+    @property
+    def edge_url(self) -> str:
+        """An edge's ``NATS_URL``: user ``edge``, who may only subscribe to events."""
+        return self.credentials.url("nats-edge", f"127.0.0.1:{self.port}")
 
     def start(self) -> None:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
@@ -257,7 +307,10 @@ class EdgeProcess(ServiceProcess):
 class NginxServer(ManagedProcess):
     """NGINX from the project's template, in front of the given booking service and edges."""
 
-    def __init__(self, directory: Path, *, booking: str, edges: list[str]) -> None:
+    def __init__(
+        self, directory: Path, *, booking: str, edges: list[str], ws_connections: int = 20
+    ) -> None:
+        """``ws_connections``: open WebSockets allowed per client address (all tests share one)."""
         from nginx.render import Layout, render
 
         self.port = free_port()
@@ -268,6 +321,7 @@ class NginxServer(ManagedProcess):
             frontend_dir=PROJECT_ROOT / "frontend",
             run_dir=directory,
             log_dir=directory,
+            ws_connections=ws_connections,
         )
         (directory / "nginx").mkdir(parents=True, exist_ok=True)
         config = directory / "nginx.conf"

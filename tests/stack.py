@@ -62,22 +62,6 @@ class EdgeStack:
             edge.start()
         return self
 
-    def restart_booking(self) -> None:
-        """Kill the booking service with SIGKILL and start it again on the same port."""
-        assert self.booking is not None
-        self.booking.kill9()
-        self.booking.start()
-
-    def restart_nats(self) -> None:
-        """Kill NATS with SIGKILL and start it again on the same port."""
-        self.nats.kill9()
-        self.nats.start()
-
-    def restart_edge(self, index: int) -> None:
-        """Stop edge ``index`` gracefully and start it again on the same port."""
-        self.edges[index].stop()
-        self.edges[index].start()
-
     def stop(self) -> None:
         """Stop every process, edges first. Idempotent."""
         for edge in self.edges:
@@ -100,7 +84,7 @@ class EdgeStack:
     def _edge_settings(self) -> dict[str, str]:
         return {
             "BOOKING_SERVICE_URL": self.api,
-            "NATS_URL": self.nats.url,
+            "NATS_URL": self.nats.edge_url,
             "LOG_LEVEL": "info",
             **self._edge_env,
         }

@@ -3,7 +3,10 @@
  * repaints single seats as updates arrive.
  *
  * Each seat is a <button data-seat-id> with one of the classes available / held /
- * booked, plus `mine` for this browser's own hold. One seat at a time is in the tab
+ * booked, plus `mine` for this browser's own hold: a held seat whose `holder` tag is the
+ * one the server gave this session (never its free-form user id, which anyone can claim),
+ * and `my-booking` for a seat this page saw its own hold turn into a booking. One seat at a
+ * time is in the tab
  * order (roving tabindex); arrow keys move between seats, Enter or Space picks one.
  * Seats are never built from server strings as HTML: only textContent and attributes.
  */
@@ -51,7 +54,9 @@ const KEY_MOVES = {
 export class SeatMap {
   #grid;
   #onChoose;
-  #userId = null;
+  #holder = null;
+  /** ids of seats booked from one of this session's holds */
+  #booked = new Set();
   /** seat id → {seat, version, el} */
   #records = new Map();
   /** rows of seat ids, each in column order, for keyboard moves */
@@ -76,6 +81,7 @@ export class SeatMap {
       const record = this.#records.get(seat.id);
       if (!record) continue;
       const changed = record.seat !== null && !sameState(record.seat, seat);
+      this.#noteBooking(record.seat, seat);
       record.seat = seat;
       record.version = version;
       this.#paint(record, changed);
@@ -94,13 +100,14 @@ export class SeatMap {
     const previous = record.seat;
     record.seat = isSeat(update.seat) ? update.seat : seatFromEvent(update, previous);
     if (version !== null) record.version = version;
+    this.#noteBooking(previous, record.seat);
     this.#paint(record, true);
     return { seat: record.seat, previous };
   }
 
-  /** Whose holds count as `mine`; repaints every seat. */
-  setUser(userId) {
-    this.#userId = userId;
+  /** The server-assigned holder tag whose holds count as `mine`; repaints every seat. */
+  setHolder(holder) {
+    this.#holder = typeof holder === 'string' && holder !== '' ? holder : null;
     for (const record of this.#records.values()) {
       if (record.seat !== null) this.#paint(record, false);
     }
@@ -110,9 +117,19 @@ export class SeatMap {
     return this.#records.get(seatId)?.seat ?? null;
   }
 
-  /** Seats held by this browser's user, in layout order. */
+  /** Whether ``seat`` is held by this session. */
+  isMine(seat) {
+    return seat?.status === HELD && this.#holder !== null && seat.holder === this.#holder;
+  }
+
+  /** Whether ``seat`` was booked from one of this session's holds. */
+  isMyBooking(seat) {
+    return seat?.status === BOOKED && this.#booked.has(seat.id);
+  }
+
+  /** Seats held by this session, in layout order. */
   myHolds() {
-    return this.#seats().filter((seat) => seat.status === HELD && seat.held_by === this.#userId);
+    return this.#seats().filter((seat) => this.isMine(seat));
   }
 
   availableCount() {
@@ -184,11 +201,16 @@ export class SeatMap {
     return rowEl;
   }
 
+  /** Remember a seat whose hold of ours became a booking (the booking names no holder). */
+  #noteBooking(previous, seat) {
+    if (seat.status === BOOKED && this.isMine(previous)) this.#booked.add(seat.id);
+  }
+
   #paint(record, flash) {
     const { seat, el } = record;
     const status = STATUS_CLASS[seat.status] ?? 'available';
-    const mine = seat.status === HELD && seat.held_by === this.#userId;
-    const myBooking = seat.status === BOOKED && seat.booked_by === this.#userId;
+    const mine = this.isMine(seat);
+    const myBooking = this.isMyBooking(seat);
     el.className = `seat ${status}`;
     el.classList.toggle('mine', mine);
     el.classList.toggle('my-booking', myBooking);
@@ -276,7 +298,12 @@ function describe(status, mine, myBooking) {
 }
 
 function sameState(a, b) {
-  return a.status === b.status && a.held_by === b.held_by && a.booked_by === b.booked_by;
+  return (
+    a.status === b.status &&
+    a.held_by === b.held_by &&
+    a.holder === b.holder &&
+    a.booked_by === b.booked_by
+  );
 }
 
 /** A seat as a SEAT_UPDATE without a `seat` object describes it. */
@@ -285,6 +312,7 @@ function seatFromEvent(update, previous) {
   if (update.status === HELD) {
     seat.held_by = update.user_id;
     seat.expires_at = update.expires_at;
+    if (typeof update.holder === 'string') seat.holder = update.holder;
   }
   if (update.status === BOOKED) seat.booked_by = update.user_id;
   return seat;

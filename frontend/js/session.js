@@ -1,16 +1,18 @@
 /**
- * This browser's identity: the session token and user id the edge handed out,
- * kept in localStorage so a reload or a reconnect is the same user again.
+ * This browser's identity: the session token, user id and holder tag the edge handed
+ * out, kept in localStorage so a reload or a reconnect is the same session again. The
+ * holder tag is what marks a hold as ours; the user id is only a display name.
  */
 
 const STORAGE_KEY = 'seat-booking.session';
 
-/** The stored session, or a fresh user id without a token. */
+/** The stored session, or a fresh user id without a token or holder tag. */
 export function loadSession() {
   const stored = readStorage();
   return {
     token: typeof stored?.token === 'string' ? stored.token : null,
     userId: typeof stored?.userId === 'string' ? stored.userId : newUserId(),
+    holder: typeof stored?.holder === 'string' ? stored.holder : null,
   };
 }
 

@@ -6,6 +6,7 @@ Used by the browser tests and by ``test_frontend.sh``. Chromium is the system's
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -25,6 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LIVE_TIMEOUT_MS = 10_000
+# Where frontend/js/session.js keeps the page's session.
+STORAGE_KEY = "seat-booking.session"
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -40,8 +43,17 @@ class SeatMapPage:
         self.page: Page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
         self.base_url = base_url
 
-    def open(self) -> SeatMapPage:
-        """Load the page and wait until it is live with the map drawn."""
+    def open(self, *, user_id: str | None = None) -> SeatMapPage:
+        """Load the page and wait until it is live with the map drawn.
+
+        ``user_id`` is what the page claims to be (as if typed into its stored session),
+        without a session token: how someone impersonating another visitor starts.
+        """
+        if user_id is not None:
+            stored = json.dumps({"userId": user_id})
+            self.page.add_init_script(
+                f"localStorage.setItem({json.dumps(STORAGE_KEY)}, {json.dumps(stored)});"
+            )
         self.page.goto(self.base_url)
         self.wait_live()
         return self
@@ -79,6 +91,10 @@ class SeatMapPage:
 
     def release(self) -> None:
         self.page.locator("#release-btn").click()
+
+    def user_id(self) -> str:
+        """The user id the page shows as its own."""
+        return self.page.locator("#user-id").inner_text()
 
     def message(self) -> Locator:
         return self.page.locator("#messages")

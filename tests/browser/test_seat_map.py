@@ -7,8 +7,9 @@ import signal
 from collections.abc import Callable
 
 import httpx
+from playwright.sync_api import Browser
 
-from tests.browser.conftest import HOLD_SECONDS
+from tests.browser.conftest import ARTIFACTS, HOLD_SECONDS
 from tests.browser.seatmap_page import SeatMapPage
 from tests.script_stack import ScriptStack
 
@@ -27,6 +28,27 @@ def _hold(first: SeatMapPage, second: SeatMapPage) -> str:
 def test_seat_map_hold_shows_in_other_browser(web_stack: ScriptStack, open_page: OpenPage) -> None:
     """A hold in one browser shows as held (and mine only there) in the other within 1 s."""
     _hold(open_page(web_stack), open_page(web_stack))
+
+
+def test_seat_map_same_user_id_never_makes_a_hold_mine(
+    web_stack: ScriptStack, chromium: Browser
+) -> None:
+    """Two pages claiming one user_id each see only their own hold as theirs, not the other's."""
+    first = SeatMapPage(chromium, web_stack.base_url).open(user_id="twin")
+    second = SeatMapPage(chromium, web_stack.base_url).open(user_id="twin")
+    try:
+        assert first.user_id() == second.user_id() == "twin"
+        seat_id = _hold(first, second)
+        other = second.first_available()
+        second.select(other)
+        second.expect_seat(other, "held", mine=True)
+        first.expect_seat(other, "held", mine=False)
+        first.expect_seat(seat_id, "held", mine=True)
+        second.expect_seat(seat_id, "held", mine=False)
+    finally:
+        for index, page in enumerate((first, second), start=1):
+            page.screenshot(ARTIFACTS, f"same-user-id-{index}")
+            page.page.context.close()
 
 
 def test_seat_map_booking_shows_in_both(web_stack: ScriptStack, open_page: OpenPage) -> None:

@@ -44,7 +44,7 @@ async def subscribe(
     async def start(snapshot_url: str) -> ReferenceSubscriber:
         subscriber = ReferenceSubscriber(snapshot_url)
         started.append(subscriber)
-        return await subscriber.connect(nats_server.url)
+        return await subscriber.connect(nats_server.edge_url)
 
     yield start
     for subscriber in started:

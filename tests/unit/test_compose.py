@@ -53,8 +53,10 @@ def _mounts(service: dict[str, Any]) -> dict[str, str]:
 
 
 def test_compose_runs_the_whole_system(services: dict[str, Any]) -> None:
-    """Compose declares Redis, NATS, the booking service, two edges and NGINX."""
-    assert set(services) == {"redis", "nats", "booking-service", "edge-1", "edge-2", "nginx"}
+    """Compose declares Redis, NATS, the booking service, two edges, NGINX and their passwords."""
+    assert set(services) == {
+        "credentials", "redis", "nats", "booking-service", "edge-1", "edge-2", "nginx",
+    }  # fmt: skip
 
 
 def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> None:
@@ -66,6 +68,8 @@ def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> Non
     }
     assert ("nginx", "edge-2") in waits
     assert ("booking-service", "redis") in waits
+    assert waits.pop(("redis", "credentials")) == "service_completed_successfully"
+    assert waits.pop(("nats", "credentials")) == "service_completed_successfully"
     assert set(waits.values()) == {"service_healthy"}
 
 
@@ -97,3 +101,52 @@ def test_compose_nginx_routes_to_service_names(services: dict[str, Any]) -> None
     assert _mounts(services["nginx"])["/etc/nginx/nginx.conf"].endswith("nginx/docker.conf")
     edge_ports = {services[name]["environment"]["PORT"] for name in ("edge-1", "edge-2")}
     assert edge_ports == {"3000", "3001"}
+
+
+def _command(service: dict[str, Any]) -> str:
+    """A service's command as one string, with compose's ``$$`` escape undone."""
+    command = service["command"]
+    return (command if isinstance(command, str) else " ".join(command)).replace("$$", "$")
+
+
+def test_compose_redis_and_nats_require_the_generated_passwords(services: dict[str, Any]) -> None:
+    """Redis loads the ACL file and NATS its users, both made by the credentials service."""
+    maker = _command(services["credentials"])
+    assert "/opt/credentials.py /credentials/store --compose /credentials" in maker
+    assert "/credentials/store" in _mounts(services["credentials"])
+    assert "--aclfile /credentials/redis-users.acl" in _command(services["redis"])
+    assert "-c /credentials/nats-auth.conf" in _command(services["nats"])
+    assert _mounts(services["redis"])["/credentials"] == "redis-credentials"
+    assert _mounts(services["nats"])["/credentials"] == "nats-credentials"
+
+
+def test_compose_services_get_their_own_accounts_only(services: dict[str, Any]) -> None:
+    """The booking service and the edges build their URLs from their own password files."""
+    booking = _command(services["booking-service"])
+    assert "redis://booking:$(cat /credentials/redis-booking.password)@redis:6379" in booking
+    assert "nats://booking:$(cat /credentials/nats-booking.password)@nats:4222" in booking
+    assert _mounts(services["booking-service"])["/credentials"] == "booking-credentials"
+    for name in ("edge-1", "edge-2"):
+        edge = _command(services[name])
+        assert "nats://edge:$(cat /credentials/nats-edge.password)@nats:4222" in edge
+        assert _mounts(services[name])["/credentials"] == "edge-credentials"
+    for service in services.values():
+        for value in service.get("environment", {}).values():
+            assert "@" not in str(value), "a URL with credentials in the environment"
+
+
+def test_compose_edges_accept_only_the_page_nginx_serves(services: dict[str, Any]) -> None:
+    """Both edges refuse WebSockets from other sites' pages: ALLOWED_ORIGINS is our origin."""
+    for name in ("edge-1", "edge-2"):
+        origins = services[name]["environment"]["ALLOWED_ORIGINS"].split(",")
+        assert set(origins) == {"http://localhost", "http://127.0.0.1"}
+
+
+def test_compose_app_user_owns_the_files_made_for_it() -> None:
+    """The images' app user has the uid the credentials service gives the password files."""
+    from scripts.credentials import COMPOSE_OWNERS
+
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    uid = COMPOSE_OWNERS["booking-service"]
+    assert f"useradd --system --uid {uid} " in dockerfile
+    assert COMPOSE_OWNERS["edge"] == uid

@@ -75,3 +75,34 @@ def test_index_loads_only_local_assets(page: Elements) -> None:
             if value is not None:
                 assert not re.match(r"^([a-z]+:)?//", value), value
                 assert value.startswith("#") or (FRONTEND / value).is_file(), value
+
+
+def test_index_title_names_the_seed_page(page: Elements) -> None:
+    """The page's title contains "Concert Seat Booking", as the seed's scripts expect."""
+    source = (FRONTEND / "index.html").read_text()
+    title = re.search(r"<title>(.*?)</title>", source, re.DOTALL)
+    assert title
+    assert "Concert Seat Booking" in title.group(1)
+
+
+def test_stylesheet_styles_the_seat_map_the_page_uses(page: Elements) -> None:
+    """styles.css has a `.seat-map` rule, and the page's map carries that class."""
+    assert re.search(r"^\.seat-map\s*[{,.]", (FRONTEND / "styles.css").read_text(), re.MULTILINE)
+    _, attrs = page.by_id("seat-map")
+    assert "seat-map" in (attrs.get("class") or "").split()
+
+
+def test_app_controller_is_the_seat_booking_app_class() -> None:
+    """app.js defines and starts the page's controller as the class SeatBookingApp."""
+    source = (FRONTEND / "app.js").read_text()
+    assert re.search(r"^export class SeatBookingApp \{", source, re.MULTILINE)
+    assert "new SeatBookingApp().start();" in source
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
+def test_frontend_never_decides_mine_from_a_user_id(script: Path) -> None:
+    """No script compares a seat's held_by or booked_by with an id: "mine" is the holder tag's."""
+    source = script.read_text()
+    # Comparing one seat's held_by with another's (has the seat changed?) is fine.
+    compared = re.findall(r"\.(held_by|booked_by)\s*[!=]==\s*([\w.#]+)", source)
+    assert all(other.endswith(f".{name}") for name, other in compared), compared

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from dataclasses import replace
@@ -88,6 +89,59 @@ def test_render_stats_includes_every_edge(layout: Layout) -> None:
         assert f"proxy_pass http://{edge}/stats;" in config
 
 
+def location(config: str, path: str) -> str:
+    """The body of ``location = PATH { ... }`` in a rendered config."""
+    match = re.search(rf"location = {re.escape(path)} {{\n(.*?)\n        }}", config, re.DOTALL)
+    assert match, f"no location = {path}"
+    return match.group(1)
+
+
+def test_render_limits_websockets_per_client_address(layout: Layout) -> None:
+    """/ws allows 20 open connections per client address by default, or as configured."""
+    config = directives(render(layout))
+    assert "limit_conn_zone $binary_remote_addr zone=ws_per_client:10m;" in config
+    assert "limit_conn ws_per_client 20;" in location(config, "/ws")
+    fewer = directives(render(replace(layout, ws_connections=3)))
+    assert "limit_conn ws_per_client 3;" in location(fewer, "/ws")
+
+
+@pytest.mark.parametrize("path", ["/health", "/stats"])
+def test_render_rate_limits_health_and_stats(layout: Layout, path: str) -> None:
+    """/health and /stats are rate-limited per client address, answering 429 beyond it."""
+    config = directives(render(replace(layout, status_rate="7r/s", status_burst=9)))
+    zone = f"{path.strip('/')}_per_client"
+    assert f"zone={zone}:10m rate=7r/s;" in config
+    assert f"limit_req zone={zone} burst=9 nodelay;" in location(config, path)
+    # A `return` answers in the rewrite phase, before limit_req would count the request.
+    assert "return " not in location(config, path)
+    assert "limit_req_status 429;" in config
+
+
+def test_render_nginx_health_says_healthy(layout: Layout) -> None:
+    """/nginx-health answers JSON whose status is the word the seed's scripts look for."""
+    body = re.search(r"return 200 '(.*)\\n';", location(render(layout), "/nginx-health"))
+    assert body
+    assert json.loads(body.group(1)) == {"status": "healthy", "service": "nginx"}
+
+
+def test_render_command_line_sets_the_limits(layout: Layout, tmp_path: Path) -> None:
+    """--ws-connections, --status-rate and --status-burst reach the rendered config."""
+    out = tmp_path / "limits.conf"
+    status = main(
+        [
+            "--http-port", "8000", "--booking", layout.booking, "--edges", EDGES[0],
+            "--frontend", str(layout.frontend_dir), "--run-dir", str(layout.run_dir),
+            "--log-dir", "-", "--out", str(out), "--ws-connections", "4",
+            "--status-rate", "2r/s", "--status-burst", "3",
+        ]
+    )  # fmt: skip
+    assert status == 0
+    config = out.read_text()
+    assert "limit_conn ws_per_client 4;" in config
+    assert "rate=2r/s;" in config
+    assert "limit_req zone=stats_per_client burst=3 nodelay;" in config
+
+
 def test_render_keeps_nginx_state_under_run_dir(layout: Layout) -> None:
     """The pid file and all five temp paths live in RUN_DIR/nginx, the logs in LOG_DIR."""
     config = render(layout)
@@ -109,6 +163,9 @@ def test_render_keeps_nginx_state_under_run_dir(layout: Layout) -> None:
         ({"frontend_dir": Path('/srv/"front"')}, "misread"),
         ({"run_dir": Path("/run/$host")}, "misread"),
         ({"api_rate": "fast"}, "API rate"),
+        ({"status_rate": "10"}, "status rate"),
+        ({"status_burst": -1}, "status burst"),
+        ({"ws_connections": 0}, "WebSockets per client"),
         ({"http_port": 0}, "HTTP port"),
     ],
 )
