@@ -12,7 +12,8 @@ import pytest
 from booking_service.app import create_app
 from shared.config import BookingSettings
 from tests.events import EventCollector
-from tests.servers import BookingProcess, NatsServer, RedisServer
+from tests.seat_api import poll_until
+from tests.servers import START_TIMEOUT, BookingProcess, NatsServer, RedisServer
 from tests.stack import EdgeStack
 
 SECRET = "test-secret-0123456789abcdef-0123456789"
@@ -76,6 +77,14 @@ def make_client(
     async def client(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(make_settings(**overrides))
         async with app.lifespan():
+            # Events published before the first NATS connection are dropped by design:
+            # tests that count events start once the publisher is connected.
+            publisher = app.api.state.services.publisher
+
+            async def connected() -> bool:
+                return bool(publisher.connected)
+
+            assert await poll_until(connected, within=START_TIMEOUT, interval=0.01)
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://booking") as http:
                 yield http

@@ -40,7 +40,7 @@ REFUSED = {"noreplicas": ALL_WRITES, "oom": ALL_WRITES[:1], "readonly": ALL_WRIT
 @pytest.fixture
 async def redis_admin(redis_server: RedisServer) -> AsyncIterator[Redis]:
     """A plain client on the test's Redis, for reconfiguring it under the service."""
-    client = Redis.from_url(redis_server.url)
+    client = Redis.from_url(redis_server.admin_url)
     yield client
     await client.aclose()
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import orjson
-import redis
 
 from booking_service.seats import venue_keys
 from shared.venue_digest import EMPTY_DIGEST, digest_of
@@ -94,7 +93,7 @@ async def test_venue_digest_rebuilt_when_its_key_is_missing(
         await _random_mix(http, steps=40, seed=3)
         before = await _venue(http)
     first.stop()
-    with redis.Redis(port=redis_server.port) as client:
+    with redis_server.admin_client() as client:
         client.delete(DIGEST_KEY)
         old_style = {"status": 0, "col": 9, "id": "J10", "row": 9}
         client.hset(SEAT_KEY, "J10", orjson.dumps(old_style))
@@ -121,7 +120,7 @@ async def test_venue_digest_rebuild_restores_the_hold_counts(
         for col in range(1, 7):
             assert (await seat_call(http, "select", f"C{col}", user_id="u1")).status_code == 200
     first.stop()
-    with redis.Redis(port=redis_server.port) as client:
+    with redis_server.admin_client() as client:
         client.delete(DIGEST_KEY, venue_keys("main")[4])
     second = start_booking()
     async with http_client(second.url) as http:
