@@ -17,21 +17,13 @@ import orjson
 
 from booking_service.seats import Change, SeatStore, VenueState
 from booking_service.supervisor import FailureStreak
-from shared.constants import HEARTBEAT_SUBJECT, EventType, SeatStatus, subject_for
+from shared.constants import HEARTBEAT_SUBJECT, STATUS_AFTER, subject_for
 from shared.nats_link import NatsError, NatsLink
 from shared.timestamps import iso_time
 
 __all__ = ["EventPublisher", "event_payload", "run_heartbeat"]
 
 logger = logging.getLogger(__name__)
-
-_STATUS = {
-    EventType.HELD: SeatStatus.HELD,
-    EventType.BOOKED: SeatStatus.BOOKED,
-    EventType.RELEASED: SeatStatus.AVAILABLE,
-    EventType.AUTO_RELEASED: SeatStatus.AVAILABLE,
-}
-
 
 def event_payload(change: Change) -> dict[str, Any]:
     """The seed's event body for a change, plus the venue ``version`` it produced."""
@@ -40,7 +32,7 @@ def event_payload(change: Change) -> dict[str, Any]:
         "event_type": change.event_type.value,
         "seat_id": change.seat_id,
         "user_id": change.user_id,
-        "status": _STATUS[change.event_type].value,
+        "status": STATUS_AFTER[change.event_type].value,
         "timestamp": iso_time(change.at_ms),
         "expires_at": seat.get("expires_at"),
         "version": change.version,

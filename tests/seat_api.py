@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
 import httpx
+
+from tests.servers import BookingProcess
 
 __all__ = [
     "Action",
     "assert_error",
     "http_client",
     "poll_until",
+    "process_clients",
     "seat_call",
     "seats",
     "seats_by_id",
@@ -94,6 +97,16 @@ async def http_client(base_url: str, *, connections: int = 10) -> AsyncIterator[
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=10) as http:
         yield http
+
+
+async def process_clients(
+    stack: AsyncExitStack, processes: Sequence[BookingProcess], *, connections: int
+) -> list[httpx.AsyncClient]:
+    """One client per booking process, each able to open ``connections`` at once."""
+    return [
+        await stack.enter_async_context(http_client(process.url, connections=connections))
+        for process in processes
+    ]
 
 
 async def poll_until(

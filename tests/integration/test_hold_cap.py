@@ -12,7 +12,13 @@ from typing import Any
 import httpx
 
 from tests.events import EventCollector
-from tests.seat_api import assert_error, http_client, seat_call, seats, start_session
+from tests.seat_api import (
+    assert_error,
+    process_clients,
+    seat_call,
+    seats,
+    start_session,
+)
 from tests.servers import BookingProcess
 
 CAP = 6
@@ -26,22 +32,13 @@ def _held_by_holder(listed: list[dict[str, Any]]) -> Counter[str]:
     return Counter(seat["holder"] for seat in listed if seat["status"] == 1)
 
 
-async def _clients(
-    stack: AsyncExitStack, processes: list[BookingProcess]
-) -> list[httpx.AsyncClient]:
-    return [
-        await stack.enter_async_context(http_client(process.url, connections=CLIENTS))
-        for process in processes
-    ]
-
-
 async def test_hold_cap_holds_under_a_200_client_race_of_one_owner(
     start_booking: Callable[..., BookingProcess], events: EventCollector
 ) -> None:
     """200 concurrent selects of distinct seats by one session over two processes: 6 succeed."""
     processes = [start_booking(**BIG_VENUE), start_booking(**BIG_VENUE)]
     async with AsyncExitStack() as stack:
-        clients = await _clients(stack, processes)
+        clients = await process_clients(stack, processes, connections=CLIENTS)
         token = await start_session(clients[0], "greedy")
         seat_ids = [seat["id"] for seat in await seats(clients[0])][:CLIENTS]
         responses = await asyncio.gather(
@@ -69,7 +66,7 @@ async def test_hold_cap_is_per_owner_in_a_race_of_several(
     """Two sessions of one user id and that tokenless user id, racing: each owner holds 6."""
     processes = [start_booking(**BIG_VENUE), start_booking(**BIG_VENUE)]
     async with AsyncExitStack() as stack:
-        clients = await _clients(stack, processes)
+        clients = await process_clients(stack, processes, connections=CLIENTS)
         owners: list[dict[str, Any]] = [
             {"token": await start_session(clients[0], "shared")},
             {"token": await start_session(clients[1], "shared")},

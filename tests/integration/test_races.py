@@ -11,7 +11,14 @@ from contextlib import AsyncExitStack
 import httpx
 
 from tests.events import EventCollector
-from tests.seat_api import Action, assert_error, http_client, seat_call, seats_by_id, venue_version
+from tests.seat_api import (
+    Action,
+    assert_error,
+    process_clients,
+    seat_call,
+    seats_by_id,
+    venue_version,
+)
 from tests.servers import BookingProcess
 
 CONTENDERS = 200
@@ -27,16 +34,6 @@ async def _race(
         for index, user in enumerate(users)
     ]
     return await asyncio.gather(*calls)
-
-
-async def _clients(
-    stack: AsyncExitStack, processes: list[BookingProcess]
-) -> list[httpx.AsyncClient]:
-    """One client per process, each able to open every contender's connection at once."""
-    return [
-        await stack.enter_async_context(http_client(process.url, connections=CONTENDERS))
-        for process in processes
-    ]
 
 
 async def _assert_single_holder(
@@ -67,7 +64,7 @@ async def test_select_race_in_one_process_has_one_winner(
 ) -> None:
     """200 concurrent selects of one seat by different users: exactly one holds it."""
     async with AsyncExitStack() as stack:
-        clients = await _clients(stack, [start_booking()])
+        clients = await process_clients(stack, [start_booking()], connections=CONTENDERS)
         await _assert_single_holder(clients, events, "A1")
 
 
@@ -76,7 +73,9 @@ async def test_select_race_across_three_processes_has_one_winner(
 ) -> None:
     """200 concurrent selects spread over three booking processes: exactly one holds it."""
     async with AsyncExitStack() as stack:
-        clients = await _clients(stack, [start_booking() for _ in range(3)])
+        clients = await process_clients(
+            stack, [start_booking() for _ in range(3)], connections=CONTENDERS
+        )
         await _assert_single_holder(clients, events, "E5")
 
 
@@ -85,7 +84,9 @@ async def test_book_race_by_non_holders_all_refused(
 ) -> None:
     """Concurrent books of a held seat by everyone but its holder all answer 409."""
     async with AsyncExitStack() as stack:
-        clients = await _clients(stack, [start_booking(), start_booking()])
+        clients = await process_clients(
+            stack, [start_booking(), start_booking()], connections=CONTENDERS
+        )
         assert (await seat_call(clients[0], "select", "C7", user_id="holder")).status_code == 200
         before = await seats_by_id(clients[0])
         users = [f"thief-{index}" for index in range(THIEVES)]
@@ -103,7 +104,9 @@ async def test_book_race_by_the_holder_books_once(
 ) -> None:
     """The holder sending many books at once gets one 200, the rest 409, one booked event."""
     async with AsyncExitStack() as stack:
-        clients = await _clients(stack, [start_booking(), start_booking()])
+        clients = await process_clients(
+            stack, [start_booking(), start_booking()], connections=CONTENDERS
+        )
         assert (await seat_call(clients[0], "select", "D4", user_id="fan")).status_code == 200
         responses = await _race(clients, "book", "D4", ["fan"] * 50)
         done = time.time()
