@@ -269,3 +269,20 @@ async def test_change_through_one_edge_reaches_the_other_within_a_second(
         await watcher.wait_for(lambda: watcher.statuses().get("I1") == 1, within=1.0, what="I1")
         assert time.monotonic() - started < 1.0
         await asyncio.sleep(0)
+
+
+async def test_hold_cap_over_websocket_names_the_limit(edge_stack: EdgeStack) -> None:
+    """One connection can hold 6 seats; the 7th select fails with a sentence naming the limit,
+    while another connection claiming the same user_id still gets a seat."""
+    async with (
+        EdgeClient.connect(edge_stack.ws_url(0)) as greedy,
+        EdgeClient.connect(edge_stack.ws_url(1)) as namesake,
+    ):
+        await greedy.subscribe(user_id="greedy")
+        await namesake.subscribe(user_id="greedy")
+        for seat in ("H1", "H2", "H3", "H4", "H5", "H6"):
+            assert (await greedy.command("SELECT_SEAT", seat))["success"] is True
+        refused = await greedy.command("SELECT_SEAT", "H7")
+        assert refused["success"] is False
+        assert refused["message"] == "You can hold at most 6 seats at a time"
+        assert (await namesake.command("SELECT_SEAT", "H7"))["success"] is True
