@@ -16,8 +16,8 @@ from starlette.types import Receive, Scope, Send
 from booking_service.api import health, seats, sessions
 from booking_service.api.commands import COMMAND_PATHS, SeatCommands, openapi_paths
 from booking_service.api.handlers import install_handlers
+from booking_service.changes import ChangePublisher, run_heartbeat
 from booking_service.errors import StoreUnavailable
-from booking_service.events import EventPublisher, run_heartbeat
 from booking_service.seats import SeatStore
 from booking_service.services import Services
 from booking_service.session_secret import load_or_create_secret
@@ -49,7 +49,7 @@ def _build_services(settings: BookingSettings) -> Services:
             max_holds=settings.max_holds_per_session,
             cooldown_ms=settings.rehold_cooldown_ms,
         ),
-        publisher=EventPublisher(settings.nats_servers(), name="booking-service"),
+        publisher=ChangePublisher(settings.nats_servers(), name="booking-service"),
         signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
         supervisor=Supervisor(),
     )

@@ -35,7 +35,7 @@ from booking_service.errors import (
     StoreUnavailable,
 )
 from booking_service.lua_scripts import Scripts
-from shared.constants import EventType
+from shared.constants import ChangeType
 from shared.venue import Venue
 
 __all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "VenueState", "venue_keys"]
@@ -54,7 +54,7 @@ _CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
 class Change:
     """A seat change committed in Redis (or, with ``changed`` false, a no-op)."""
 
-    event_type: EventType
+    event_type: ChangeType
     seat_id: str
     user_id: str
     version: int
@@ -64,7 +64,7 @@ class Change:
 
     @cached_property
     def seat(self) -> dict[str, Any]:
-        """The seat as it is now, parsed once for the reply and the event alike."""
+        """The seat as it is now, parsed once for the reply and the change alike."""
         seat: dict[str, Any] = orjson.loads(self.seat_json)
         return seat
 
@@ -155,12 +155,12 @@ class SeatStore:
         reply = await self._run(
             seat_id, lambda: self._scripts.select_seat(keys=self._keys, args=args)
         )
-        held = self._change(EventType.HELD, seat_id, reply[:5], changed=reply[0] == b"ok")
+        held = self._change(ChangeType.HELD, seat_id, reply[:5], changed=reply[0] == b"ok")
         if not reply[5]:
             return [held]
         version, seat_json, lapsed_user = reply[5]
         lapse = Change(
-            EventType.AUTO_RELEASED,
+            ChangeType.AUTO_RELEASED,
             seat_id,
             lapsed_user.decode(),
             int(version),
@@ -174,14 +174,14 @@ class SeatStore:
         reply = await self._run(
             seat_id, lambda: self._scripts.book_seat(keys=self._keys, args=[seat_id, owner])
         )
-        return self._change(EventType.BOOKED, seat_id, reply)
+        return self._change(ChangeType.BOOKED, seat_id, reply)
 
     async def release(self, seat_id: str, *, owner: str) -> Change:
         """Make the seat ``owner`` holds available again."""
         reply = await self._run(
             seat_id, lambda: self._scripts.release_seat(keys=self._keys, args=[seat_id, owner])
         )
-        return self._change(EventType.RELEASED, seat_id, reply)
+        return self._change(ChangeType.RELEASED, seat_id, reply)
 
     async def expire_due(self, *, limit: int) -> Sweep:
         """Release up to ``limit`` holds whose deadline has passed by Redis's clock."""
@@ -191,7 +191,7 @@ class SeatStore:
             )
         changes = [
             Change(
-                EventType.AUTO_RELEASED,
+                ChangeType.AUTO_RELEASED,
                 seat_id.decode(),
                 user_id.decode(),
                 int(version),
@@ -243,7 +243,7 @@ class SeatStore:
 
     @staticmethod
     def _change(
-        event_type: EventType, seat_id: str, reply: list[Any], *, changed: bool = True
+        event_type: ChangeType, seat_id: str, reply: list[Any], *, changed: bool = True
     ) -> Change:
         _, version, seat_json, now, user_id = reply
         return Change(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from starlette.requests import Request
 
-from booking_service.events import EventPublisher
+from booking_service.changes import ChangePublisher
 from booking_service.seats import SeatStore
 from booking_service.session_signer import SessionSigner
 from booking_service.supervisor import Supervisor
@@ -24,7 +24,7 @@ class Services:
     settings: BookingSettings
     redis: Redis
     store: SeatStore
-    publisher: EventPublisher
+    publisher: ChangePublisher
     signer: SessionSigner
     supervisor: Supervisor
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from booking_service.events import EventPublisher
+from booking_service.changes import ChangePublisher
 from booking_service.seats import SeatStore
 from booking_service.supervisor import FailureStreak
 
@@ -28,7 +28,7 @@ RETRY_FIRST = 0.05
 RETRY_LIMIT = 0.5
 
 
-async def run_sweeper(store: SeatStore, publisher: EventPublisher) -> None:
+async def run_sweeper(store: SeatStore, publisher: ChangePublisher) -> None:
     """Sweep until cancelled, sleeping until the next known deadline in between."""
     failures = FailureStreak("sweep", first=RETRY_FIRST, limit=RETRY_LIMIT)
     while True:
@@ -41,7 +41,7 @@ async def run_sweeper(store: SeatStore, publisher: EventPublisher) -> None:
         await asyncio.sleep(delay)
 
 
-async def _sweep_once(store: SeatStore, publisher: EventPublisher) -> float:
+async def _sweep_once(store: SeatStore, publisher: ChangePublisher) -> float:
     """Release and announce due holds; how long to wait before the next round."""
     sweep = await store.expire_due(limit=BATCH)
     for change in sweep.released:

@@ -1,13 +1,13 @@
 """VenueFeed: keeps the mirror true and every client in step with it.
 
-NATS messages come in through ``on_nats_message``: an event is checked (at most
-``MAX_EVENT_BYTES``, well-formed, no ``VenueMirror.event_problem``), applied to the
+NATS messages come in through ``on_nats_message``: a change is checked (at most
+``MAX_CHANGE_BYTES``, well-formed, no ``VenueMirror.change_problem``), applied to the
 mirror, and the frames that became due are broadcast at once, before the next message
-is read, so clients get updates in version order. An event that fails a check is
+is read, so clients get updates in version order. A change that fails a check is
 dropped, logged, counted and answered with a resync: whoever could publish it may
 have published others. ``run`` is the loop that fetches a
 snapshot from the booking service whenever the mirror asks for one (gap, lost last
-event, reset, reconnect) and every ``poll_interval`` while NATS is away, then
+change, reset, reconnect) and every ``poll_interval`` while NATS is away, then
 broadcasts the corrections. Nothing here awaits between changing the mirror and
 broadcasting what changed.
 """
@@ -30,33 +30,33 @@ from edge_server.mirror import VenueMirror, seat_update_frame
 from edge_server.stats import Stats
 from shared.constants import HEARTBEAT_SUBJECT
 
-__all__ = ["MAX_EVENT_BYTES", "VenueFeed", "read_event", "read_heartbeat"]
+__all__ = ["MAX_CHANGE_BYTES", "VenueFeed", "read_change", "read_heartbeat"]
 
 logger = logging.getLogger(__name__)
 
 TICK = 0.05
 RETRY_AFTER_FAILURE = 0.5
-MAX_EVENT_BYTES = 8 * 1024
+MAX_CHANGE_BYTES = 8 * 1024
 _DIGEST = re.compile(r"[0-9a-f]{16}")
 
 
-def read_event(data: bytes) -> dict[str, Any] | None:
-    """A seat event's payload if it has what the mirror needs, else None."""
+def read_change(data: bytes) -> dict[str, Any] | None:
+    """A seat change's payload if it has what the mirror needs, else None."""
     try:
-        event = orjson.loads(data)
+        change = orjson.loads(data)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(event, dict):
+    if not isinstance(change, dict):
         return None
-    if type(event.get("version")) is not int or not isinstance(event.get("seat_id"), str):
+    if type(change.get("version")) is not int or not isinstance(change.get("seat_id"), str):
         return None
-    return event if isinstance(event.get("seat"), dict) else None
+    return change if isinstance(change.get("seat"), dict) else None
 
 
 def read_heartbeat(data: bytes) -> tuple[int, str | None, float | None] | None:
     """A heartbeat's version, digest and interval (each of the last two None when absent
     or malformed), or None if it carries no version."""
-    if len(data) > MAX_EVENT_BYTES:
+    if len(data) > MAX_CHANGE_BYTES:
         return None
     try:
         heartbeat = orjson.loads(data)
@@ -100,29 +100,29 @@ class VenueFeed:
         if subject == HEARTBEAT_SUBJECT:
             self._on_heartbeat(data, now)
             return
-        if len(data) > MAX_EVENT_BYTES:
+        if len(data) > MAX_CHANGE_BYTES:
             self._reject(subject, "oversized", len(data))
             return
-        event = read_event(data)
-        if event is None:
+        change = read_change(data)
+        if change is None:
             self._reject(subject, "malformed", len(data))
             return
-        problem = self._mirror.event_problem(event)
+        problem = self._mirror.change_problem(change)
         if problem is not None:
             self._reject(subject, problem, len(data))
             return
-        for frame in self._mirror.on_event(event, seat_update_frame(data), now):
+        for frame in self._mirror.on_change(change, seat_update_frame(data), now):
             self._hub.broadcast(frame)
 
     def _reject(self, subject: str, problem: str, size: int) -> None:
         logger.warning(
-            "invalid seat event dropped: %s", problem, extra={"subject": subject, "bytes": size}
+            "invalid seat change dropped: %s", problem, extra={"subject": subject, "bytes": size}
         )
-        self._stats.invalid_events += 1
+        self._stats.invalid_changes += 1
         self.request_resync()
 
     def request_resync(self) -> None:
-        """Fetch a snapshot soon (NATS reconnected, so events may have been missed)."""
+        """Fetch a snapshot soon (NATS reconnected, so changes may have been missed)."""
         self._mirror.request_resync()
         self._wake.set()
 

@@ -3,14 +3,14 @@
 The mirror is pure state (no I/O, time passed in) so its ordering rules can be tested
 on their own. It promises:
 
-- Events are applied, and their frames handed out for broadcast, strictly in version
-  order and each version once. An event that arrives early waits in a small reorder
+- Changes are applied, and their frames handed out for broadcast, strictly in version
+  order and each version once. A change that arrives early waits in a small reorder
   buffer; one that is older than the mirror is dropped.
-- Events are checked before use (``event_problem``): the seat is one of the venue's,
-  the event's ``seat_id`` and ``status`` agree with its seat, and ``event_type`` with
-  ``status``. The caller drops an event with a problem and asks for a resync.
+- Changes are checked before use (``change_problem``): the seat is one of the venue's,
+  the change's ``seat_id`` and ``status`` agree with its seat, and ``event_type`` with
+  ``status``. The caller drops a change with a problem and asks for a resync.
 - It keeps the venue digest (``shared.venue_digest``) of its seats incrementally, one
-  XOR per applied event.
+  XOR per applied change.
 - It asks for a fresh snapshot (``resync_due``) when it has been behind for longer
   than ``gap_timeout`` (a gap in the versions, or a heartbeat naming a version it has
   not seen), when heartbeats stay behind it for ``reset_timeout`` (the venue's version
@@ -21,8 +21,8 @@ on their own. It promises:
   heartbeat every 0.5 s; once heartbeats state their ``interval`` they become
   ``RESET_INTERVALS`` and ``SILENCE_INTERVALS`` times it.
 - A snapshot that differs from the mirror (seats or version) yields one fresh
-  ``VENUE_STATE`` frame, followed by the buffered events newer than it. A snapshot
-  older than the mirror is ignored (events overtook the fetch) unless heartbeats have
+  ``VENUE_STATE`` frame, followed by the buffered changes newer than it. A snapshot
+  older than the mirror is ignored (changes overtook the fetch) unless heartbeats have
   been saying for a while that the venue went backwards; then it replaces the mirror.
 - ``venue_state()`` is serialised once per version, however many clients ask.
 """
@@ -33,7 +33,7 @@ import logging
 from typing import Any
 
 from edge_server.protocol import encode
-from shared.constants import STATUS_AFTER, EventType, SeatStatus
+from shared.constants import STATUS_AFTER, ChangeType, SeatStatus
 from shared.messages import MessageType
 from shared.venue_digest import digest_of, format_digest, seat_contribution
 
@@ -50,9 +50,9 @@ _LAYOUT_KEYS = ("venue_id", "rows", "cols", "hold_seconds")
 _SEAT_UPDATE_PREFIX = b'{"type":"' + MessageType.SEAT_UPDATE.encode() + b'","data":'
 
 
-def seat_update_frame(event_json: bytes) -> bytes:
-    """The ``SEAT_UPDATE`` frame of an event, embedding its JSON as published (no re-encoding)."""
-    return _SEAT_UPDATE_PREFIX + event_json + b"}"
+def seat_update_frame(change_json: bytes) -> bytes:
+    """The ``SEAT_UPDATE`` frame of a change, embedding its JSON as published (no re-encoding)."""
+    return _SEAT_UPDATE_PREFIX + change_json + b"}"
 
 
 class VenueMirror:
@@ -121,33 +121,33 @@ class VenueMirror:
         self._state_cache = (self._version, frame)
         return frame
 
-    def event_problem(self, event: dict[str, Any]) -> str | None:
-        """What is wrong with a seat event (``version``, ``seat_id`` and ``seat`` present),
+    def change_problem(self, change: dict[str, Any]) -> str | None:
+        """What is wrong with a seat change (``version``, ``seat_id`` and ``seat`` present),
         or None if it may be applied. Before the first snapshot the layout is unknown;
-        the seat is then checked when the event is applied."""
-        seat_id = event["seat_id"]
-        seat = event["seat"]
+        the seat is then checked when the change is applied."""
+        seat_id = change["seat_id"]
+        seat = change["seat"]
         if self._seats and seat_id not in self._seats:
             return "seat not in the venue"
         if seat.get("id") != seat_id:
             return "seat.id differs from seat_id"
-        status = event.get("status")
+        status = change.get("status")
         if type(status) is not int or status not in _STATUSES:
             return "status is not 0, 1 or 2"
         if type(seat.get("status")) is not int or seat["status"] != status:
             return "seat.status differs from status"
         try:
-            kind = EventType(str(event.get("event_type")))
+            kind = ChangeType(str(change.get("event_type")))
         except ValueError:
             return "event_type does not fit status"
         if STATUS_AFTER[kind] != status:
             return "event_type does not fit status"
         return None
 
-    def on_event(self, event: dict[str, Any], frame: bytes, now: float) -> list[bytes]:
-        """Take in a seat event that has no ``event_problem``; returns the frames now due
+    def on_change(self, change: dict[str, Any], frame: bytes, now: float) -> list[bytes]:
+        """Take in a seat change that has no ``change_problem``; returns the frames now due
         for broadcast, in order."""
-        version: int = event["version"]
+        version: int = change["version"]
         if self._version is not None and version <= self._version:
             return []
         if len(self._pending) >= self._max_pending:
@@ -155,7 +155,7 @@ class VenueMirror:
             self._pending.clear()
             self._wanted = True
             return []
-        self._pending[version] = (event, frame)
+        self._pending[version] = (change, frame)
         self._awaited = max(self._awaited, version)
         return self._advance(now)
 
@@ -259,22 +259,22 @@ class VenueMirror:
             self._store_digest = (version, digest)
 
     def _advance(self, now: float) -> list[bytes]:
-        """Apply buffered events that follow the current version; track whether we lag."""
+        """Apply buffered changes that follow the current version; track whether we lag."""
         frames: list[bytes] = []
         if self._version is not None:
             while (entry := self._pending.pop(self._version + 1, None)) is not None:
-                event, frame = entry
-                old = self._seats.get(event["seat_id"])
+                change, frame = entry
+                old = self._seats.get(change["seat_id"])
                 if old is None:
                     # Buffered before the layout was known; it names no seat of the venue.
                     logger.warning(
-                        "event for an unknown seat dropped; resyncing",
-                        extra={"seat": event["seat_id"], "version": self._version + 1},
+                        "change for an unknown seat dropped; resyncing",
+                        extra={"seat": change["seat_id"], "version": self._version + 1},
                     )
                     self._wanted = True
                     break
-                self._seats[event["seat_id"]] = event["seat"]
-                self._digest ^= seat_contribution(old) ^ seat_contribution(event["seat"])
+                self._seats[change["seat_id"]] = change["seat"]
+                self._digest ^= seat_contribution(old) ^ seat_contribution(change["seat"])
                 self._version += 1
                 frames.append(frame)
         current = self._version if self._version is not None else -1

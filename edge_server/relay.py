@@ -3,7 +3,7 @@
 The relay connects in the background and keeps reconnecting for as long as it lives;
 the edge works without NATS meanwhile (the feed polls snapshots). Messages are handed
 to ``on_message`` one at a time, in the order NATS delivered them; ``on_reconnected``
-runs after every (re)connection that follows an outage, since events may have been
+runs after every (re)connection that follows an outage, since changes may have been
 missed while away.
 """
 

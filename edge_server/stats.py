@@ -35,7 +35,7 @@ class Stats:
     rate_limited: int = 0
     abusive_clients_closed: int = 0
     resyncs: int = 0
-    invalid_events: int = 0
+    invalid_changes: int = 0
     started: float = field(default_factory=time.monotonic)
     started_ms: int = field(default_factory=_now_ms)
     last_broadcast_ms: int | None = None
@@ -68,7 +68,7 @@ class Stats:
             "rate_limited": self.rate_limited,
             "abusive_clients_closed": self.abusive_clients_closed,
             "resyncs": self.resyncs,
-            "invalid_events": self.invalid_events,
+            "invalid_changes": self.invalid_changes,
             "venue_version": version,
             "nats_connected": nats_connected,
             "uptime_seconds": round(time.monotonic() - self.started, 3),

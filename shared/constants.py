@@ -1,4 +1,4 @@
-"""Seat statuses, event types and NATS subjects: the vocabulary both services speak."""
+"""Seat statuses, change types and NATS subjects: the vocabulary both services speak."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ __all__ = [
     "HEARTBEAT_SUBJECT",
     "STATUS_AFTER",
     "SUBJECT_ALL",
-    "EventType",
+    "ChangeType",
     "SeatStatus",
     "subject_for",
 ]
@@ -22,7 +22,7 @@ class SeatStatus(IntEnum):
     BOOKED = 2
 
 
-class EventType(StrEnum):
+class ChangeType(StrEnum):
     """What happened to a seat, as carried in `SEAT_UPDATE.event_type`."""
 
     HELD = "held"
@@ -31,26 +31,26 @@ class EventType(StrEnum):
     AUTO_RELEASED = "auto_released"
 
 
-# The status a seat has after each kind of event.
-STATUS_AFTER: dict[EventType, SeatStatus] = {
-    EventType.HELD: SeatStatus.HELD,
-    EventType.BOOKED: SeatStatus.BOOKED,
-    EventType.RELEASED: SeatStatus.AVAILABLE,
-    EventType.AUTO_RELEASED: SeatStatus.AVAILABLE,
+# The status a seat has after each kind of change.
+STATUS_AFTER: dict[ChangeType, SeatStatus] = {
+    ChangeType.HELD: SeatStatus.HELD,
+    ChangeType.BOOKED: SeatStatus.BOOKED,
+    ChangeType.RELEASED: SeatStatus.AVAILABLE,
+    ChangeType.AUTO_RELEASED: SeatStatus.AVAILABLE,
 }
 
 SUBJECT_ALL = "seats.>"
 HEARTBEAT_SUBJECT = "seats.heartbeat"
 
 _SUBJECTS = {
-    EventType.HELD: "seats.held",
-    EventType.RELEASED: "seats.released",
-    EventType.BOOKED: "seats.booked",
+    ChangeType.HELD: "seats.held",
+    ChangeType.RELEASED: "seats.released",
+    ChangeType.BOOKED: "seats.booked",
     # The seed has no subject of its own for lapses: they are releases.
-    EventType.AUTO_RELEASED: "seats.released",
+    ChangeType.AUTO_RELEASED: "seats.released",
 }
 
 
-def subject_for(event_type: EventType) -> str:
-    """The NATS subject an event of this type is published on."""
+def subject_for(event_type: ChangeType) -> str:
+    """The NATS subject a change of this type is published on."""
     return _SUBJECTS[event_type]

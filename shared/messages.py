@@ -1,4 +1,4 @@
-"""Wire models: seats, REST bodies, NATS events and WebSocket frames, as SPEC.md gives them.
+"""Wire models: seats, REST bodies, NATS changes and WebSocket frames, as SPEC.md gives them.
 
 Hot paths build JSON directly; these models are the reference the tests and the
 OpenAPI document check against, and the validators of untrusted input.
@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.constants import EventType, SeatStatus
+from shared.constants import ChangeType, SeatStatus
 from shared.identifiers import SEAT_ID_PATTERN, SESSION_TOKEN_MAX_LENGTH, USER_ID_PATTERN
 
 __all__ = [
@@ -19,7 +19,7 @@ __all__ = [
     "Heartbeat",
     "MessageType",
     "Seat",
-    "SeatEvent",
+    "SeatChange",
     "SeatRequest",
     "SessionRequest",
     "SessionResumeRequest",
@@ -45,12 +45,12 @@ class Seat(BaseModel):
     expires_at: int | None = None
 
 
-class SeatEvent(BaseModel):
+class SeatChange(BaseModel):
     """A seat change as published on NATS and carried by ``SEAT_UPDATE``."""
 
     model_config = ConfigDict(extra="allow")
 
-    event_type: EventType
+    event_type: ChangeType
     seat_id: str
     user_id: str
     status: SeatStatus

@@ -11,7 +11,7 @@ import pytest
 
 from booking_service.app import create_app
 from shared.config import BookingSettings
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import poll_until
 from tests.servers import START_TIMEOUT, BookingProcess, NatsServer, RedisServer
 from tests.stack import EdgeStack
@@ -77,8 +77,8 @@ def make_client(
     async def client(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(make_settings(**overrides))
         async with app.lifespan():
-            # Events published before the first NATS connection are dropped by design:
-            # tests that count events start once the publisher is connected.
+            # Changes published before the first NATS connection are dropped by design:
+            # tests that count changes start once the publisher is connected.
             publisher = app.api.state.services.publisher
 
             async def connected() -> bool:
@@ -100,9 +100,9 @@ async def api(make_client: Callable[..., Any]) -> AsyncIterator[httpx.AsyncClien
 
 
 @pytest.fixture
-async def events(nats_server: NatsServer) -> AsyncIterator[EventCollector]:
+async def changes(nats_server: NatsServer) -> AsyncIterator[ChangeCollector]:
     """A NATS subscriber recording every seat event of this test."""
-    collector = await EventCollector().connect(nats_server.edge_url)
+    collector = await ChangeCollector().connect(nats_server.edge_url)
     yield collector
     await collector.close()
     assert not collector.violations, collector.violations

@@ -11,14 +11,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.constants import HEARTBEAT_SUBJECT
-from shared.messages import Envelope, Heartbeat, MessageType, SeatEvent
+from shared.messages import Envelope, Heartbeat, MessageType, SeatChange
 
 __all__ = ["event_violation", "frame_violation"]
 
 
 def event_violation(subject: str, payload: Any) -> str | None:
-    """Why a NATS message breaks the contract (a seat event or a heartbeat), if it does."""
-    model = Heartbeat if subject == HEARTBEAT_SUBJECT else SeatEvent
+    """Why a NATS message breaks the contract (a seat change or a heartbeat), if it does."""
+    model = Heartbeat if subject == HEARTBEAT_SUBJECT else SeatChange
     try:
         model.model_validate(payload)
     except ValidationError as exc:
@@ -31,7 +31,7 @@ def frame_violation(frame: Any) -> str | None:
     try:
         envelope = Envelope.model_validate(frame)
         if envelope.type is MessageType.SEAT_UPDATE:
-            SeatEvent.model_validate(envelope.data)
+            SeatChange.model_validate(envelope.data)
     except ValidationError as exc:
         return f"{frame!r:.200}: {exc}"
     return None

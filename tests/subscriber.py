@@ -83,11 +83,11 @@ class ReferenceSubscriber:
         if msg.subject == HEARTBEAT_SUBJECT:
             stale = await self._on_heartbeat(payload["version"])
         else:
-            stale = await self._on_event(payload)
+            stale = await self._on_change(payload)
         if stale:
             await self.resync()
 
-    async def _on_event(self, event: dict[str, Any]) -> bool:
+    async def _on_change(self, event: dict[str, Any]) -> bool:
         """Apply the next event in order; whether one was missed before it."""
         async with self._lock:
             version = event["version"]

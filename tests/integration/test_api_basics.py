@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 
 
 async def test_seats_lists_default_venue_in_order(api: httpx.AsyncClient) -> None:
@@ -19,7 +19,7 @@ async def test_seats_lists_default_venue_in_order(api: httpx.AsyncClient) -> Non
 
 
 async def test_select_then_book_publishes_versioned_events(
-    api: httpx.AsyncClient, events: EventCollector
+    api: httpx.AsyncClient, changes: ChangeCollector
 ) -> None:
     """Select and book answer 200 and publish held then booked with growing versions."""
     body = {"seat_id": "B3", "user_id": "u1"}
@@ -29,8 +29,8 @@ async def test_select_then_book_publishes_versioned_events(
     booked = await api.post("/api/seats/book", json=body)
     assert booked.status_code == 200
     assert "booked" in booked.json()["message"]
-    await events.wait_for(lambda c: len(c.events) == 2)
-    held, done = events.events
+    await changes.wait_for(lambda c: len(c.changes) == 2)
+    held, done = changes.changes
     assert (held["event_type"], done["event_type"]) == ("held", "booked")
     assert done["version"] == held["version"] + 1
     assert held["seat"]["held_by"] == "u1"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import http_client, seat_call, seats_by_id
 from tests.servers import BookingProcess
 
@@ -18,7 +18,7 @@ LATE = 0.5
 
 
 async def test_hold_auto_releases_on_time(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """Holds with staggered deadlines each lapse no earlier than HOLD and within 0.5 s of it."""
     booking = start_booking(HOLD_SECONDS=str(HOLD))
@@ -32,12 +32,12 @@ async def test_hold_auto_releases_on_time(
             # Deadlines 30 ms apart: the sweeper must meet each one, and a sweep made for
             # one deadline must not take the next hold early.
             await asyncio.sleep(0.03)
-        await events.wait_for(
+        await changes.wait_for(
             lambda c: all(c.of_type("auto_released", seat_id) for seat_id in taken),
             within=HOLD + 3,
         )
         for index, (seat_id, (before, after)) in enumerate(taken.items()):
-            [lapse] = events.of_type("auto_released", seat_id)
+            [lapse] = changes.of_type("auto_released", seat_id)
             assert lapse.at >= before + HOLD, f"{seat_id} released early"
             assert lapse.at <= after + HOLD + LATE, f"{seat_id} released late"
             assert lapse.payload["user_id"] == f"u{index}"
@@ -48,7 +48,7 @@ async def test_hold_auto_releases_on_time(
 
 
 async def test_hold_booked_or_released_in_time_never_auto_releases(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """A hold booked or released before its deadline gets no auto_released event."""
     booking = start_booking(HOLD_SECONDS=str(HOLD))
@@ -58,14 +58,14 @@ async def test_hold_booked_or_released_in_time_never_auto_releases(
         assert (await seat_call(http, "book", "A1", user_id="u1")).status_code == 200
         assert (await seat_call(http, "release", "A2", user_id="u1")).status_code == 200
         # A3 lapses after A1's and A2's deadlines: once its lapse is seen, theirs are past.
-        await events.wait_for(lambda c: bool(c.of_type("auto_released", "A3")), within=HOLD + 3)
-        await events.wait_for_beat_after(time.time())
-        assert [r.payload["seat_id"] for r in events.of_type("auto_released")] == ["A3"]
+        await changes.wait_for(lambda c: bool(c.of_type("auto_released", "A3")), within=HOLD + 3)
+        await changes.wait_for_beat_after(time.time())
+        assert [r.payload["seat_id"] for r in changes.of_type("auto_released")] == ["A3"]
         assert (await seats_by_id(http))["A1"]["status"] == 2
 
 
 async def test_hold_reselected_keeps_its_own_deadline(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """A seat released and held again lapses HOLD after the new hold, not the old one."""
     booking = start_booking(HOLD_SECONDS=str(HOLD))
@@ -75,27 +75,27 @@ async def test_hold_reselected_keeps_its_own_deadline(
         await asyncio.sleep(HOLD / 2)
         before = time.time()
         assert (await seat_call(http, "select", "B1", user_id="second")).status_code == 200
-        await events.wait_for(lambda c: bool(c.of_type("auto_released", "B1")), within=HOLD + 3)
-        [lapse] = events.of_type("auto_released", "B1")
+        await changes.wait_for(lambda c: bool(c.of_type("auto_released", "B1")), within=HOLD + 3)
+        [lapse] = changes.of_type("auto_released", "B1")
         assert lapse.payload["user_id"] == "second"
         assert lapse.at >= before + HOLD
 
 
 async def test_hold_expired_cannot_be_booked(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """Once its hold lapsed, the former holder's book answers 409 and the seat stays free."""
     booking = start_booking(HOLD_SECONDS=str(HOLD))
     async with http_client(booking.url) as http:
         assert (await seat_call(http, "select", "C1", user_id="slow")).status_code == 200
-        await events.wait_for(lambda c: bool(c.of_type("auto_released", "C1")), within=HOLD + 3)
+        await changes.wait_for(lambda c: bool(c.of_type("auto_released", "C1")), within=HOLD + 3)
         assert (await seat_call(http, "book", "C1", user_id="slow")).status_code == 409
         assert (await seats_by_id(http))["C1"]["status"] == 0
 
 
 @pytest.mark.slow
 async def test_book_racing_its_own_expiry_is_booked_xor_released(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """A book sent around the deadline either books (no lapse) or is refused (one lapse)."""
     booking = start_booking(HOLD_SECONDS=str(HOLD))
@@ -129,14 +129,14 @@ async def test_book_racing_its_own_expiry_is_booked_xor_released(
                 )
             )
         lapsed = sorted(seat_id for seat_id, status in outcomes.items() if status == 409)
-        await events.wait_for(
+        await changes.wait_for(
             lambda c: all(c.of_type("auto_released", seat_id) for seat_id in lapsed)
         )
-        await events.wait_for_beat_after(time.time())
+        await changes.wait_for_beat_after(time.time())
         current = await seats_by_id(http)
     assert set(outcomes.values()) == {200, 409}, outcomes
     for seat_id, status in outcomes.items():
-        lapses = len(events.of_type("auto_released", seat_id))
+        lapses = len(changes.of_type("auto_released", seat_id))
         if status == 200:
             assert (current[seat_id]["status"], lapses) == (2, 0), seat_id
         else:

@@ -1,4 +1,4 @@
-"""Edges do not believe forged state: invalid NATS events are dropped and resynced, and a
+"""Edges do not believe forged state: invalid NATS changes are dropped and resynced, and a
 venue that differs from the store at the same version is corrected by the digest."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ SEATS_KEY = "venue:{main}:seats"
 
 @pytest.fixture
 async def publisher(edge_stack: EdgeStack) -> AsyncIterator[Client]:
-    """A NATS connection as the booking service's account, which may publish seat events."""
+    """A NATS connection as the booking service's account, which may publish seat changes."""
     client = await nats.connect(edge_stack.nats.url)
     yield client
     await client.close()
@@ -48,7 +48,7 @@ async def stats_reach(
 
 
 def forged(version: int, seat_id: str, seat: dict[str, Any]) -> bytes:
-    """A seats.booked event as a forger would publish it."""
+    """A seats.booked change as a forger would publish it."""
     return orjson.dumps(
         {
             "event_type": "booked",
@@ -66,7 +66,7 @@ def forged(version: int, seat_id: str, seat: dict[str, Any]) -> bytes:
 async def test_invalid_event_on_nats_is_not_shown_and_the_edge_resyncs(
     edge_stack: EdgeStack, publisher: Client
 ) -> None:
-    """Forged next-version events for an unknown seat or a mismatched seat never reach clients."""
+    """Forged next-version changes for an unknown seat or a mismatched seat never reach clients."""
     async with EdgeClient.connect(edge_stack.ws_url(0)) as client:
         await client.subscribe()
         await client.expect("VENUE_STATE")
@@ -81,7 +81,7 @@ async def test_invalid_event_on_nats_is_not_shown_and_the_edge_resyncs(
             edge_stack,
             0,
             lambda s: (
-                s["invalid_events"] >= before["invalid_events"] + 2
+                s["invalid_changes"] >= before["invalid_changes"] + 2
                 and s["resyncs"] > before["resyncs"]
             ),
             within=5.0,
@@ -100,7 +100,7 @@ async def test_invalid_event_on_nats_is_not_shown_and_the_edge_resyncs(
 async def test_store_change_without_event_is_corrected_by_the_digest(
     edge_stack: EdgeStack, publisher: Client
 ) -> None:
-    """A seat changed in Redis without an event (same version) reaches clients within 2 s of a
+    """A seat changed in Redis without a change (same version) reaches clients within 2 s of a
     heartbeat whose digest is the store's."""
     async with EdgeClient.connect(edge_stack.ws_url(1)) as client:
         await client.subscribe()

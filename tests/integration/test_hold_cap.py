@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import (
     assert_error,
     process_clients,
@@ -33,7 +33,7 @@ def _held_by_holder(listed: list[dict[str, Any]]) -> Counter[str]:
 
 
 async def test_hold_cap_holds_under_a_200_client_race_of_one_owner(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """200 concurrent selects of distinct seats by one session over two processes: 6 succeed."""
     processes = [start_booking(**BIG_VENUE), start_booking(**BIG_VENUE)]
@@ -56,12 +56,12 @@ async def test_hold_cap_holds_under_a_200_client_race_of_one_owner(
         assert refusals == {CAP_SENTENCE}
         listed = await seats(clients[1])
         assert sum(seat["status"] == 1 for seat in listed) == CAP
-        await events.wait_for_beat_after(done)
-        assert len(events.of_type("held")) == CAP
+        await changes.wait_for_beat_after(done)
+        assert len(changes.of_type("held")) == CAP
 
 
 async def test_hold_cap_is_per_owner_in_a_race_of_several(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """Two sessions of one user id and that tokenless user id, racing: each owner holds 6."""
     processes = [start_booking(**BIG_VENUE), start_booking(**BIG_VENUE)]
@@ -107,7 +107,7 @@ async def test_hold_cap_does_not_refuse_a_seat_already_held(api: httpx.AsyncClie
 
 
 async def test_hold_cap_frees_a_place_on_release_book_and_lapse(
-    make_client: Callable[..., Any], events: EventCollector
+    make_client: Callable[..., Any], changes: ChangeCollector
 ) -> None:
     """Releasing, booking or a lapse of a hold each let the owner hold one more seat."""
     async with make_client(hold_seconds=1.0) as api:
@@ -120,7 +120,7 @@ async def test_hold_cap_frees_a_place_on_release_book_and_lapse(
         assert (await seat_call(api, "book", "C2", user_id="u1")).status_code == 200
         assert (await seat_call(api, "select", "D2", user_id="u1")).status_code == 200
         assert_error(await seat_call(api, "select", "D3", user_id="u1"), 409)
-        await events.wait_for(lambda c: len(c.of_type("auto_released")) == CAP, within=4)
+        await changes.wait_for(lambda c: len(c.of_type("auto_released")) == CAP, within=4)
         for col in range(3, 3 + CAP):
             assert (await seat_call(api, "select", f"D{col}", user_id="u1")).status_code == 200
         assert_error(await seat_call(api, "select", "E1", user_id="u1"), 409)

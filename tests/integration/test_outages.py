@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import assert_error, http_client, poll_until, seat_call, seats_by_id
 from tests.servers import BookingProcess, NatsServer, RedisServer
 
@@ -66,7 +66,7 @@ async def test_redis_outage_answers_503_then_recovers(
 async def test_nats_outage_keeps_writes_working_then_recovers(
     start_booking: Callable[..., BookingProcess],
     nats_server: NatsServer,
-    events: EventCollector,
+    changes: ChangeCollector,
 ) -> None:
     """Without NATS, writes succeed and /health is 503 naming NATS; once back, beats resume."""
     booking = start_booking()
@@ -79,7 +79,7 @@ async def test_nats_outage_keeps_writes_working_then_recovers(
         nats_server.start()
         restarted = time.time()
         assert await poll_until(lambda: _healthy(http), within=RECOVERY)
-        await events.wait_for(
+        await changes.wait_for(
             lambda c: any(beat.at > restarted for beat in c.heartbeats), within=RECOVERY
         )
         assert (await seats_by_id(http))["A1"]["status"] == 2

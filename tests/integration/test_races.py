@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 
 import httpx
 
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import (
     Action,
     assert_error,
@@ -37,7 +37,7 @@ async def _race(
 
 
 async def _assert_single_holder(
-    clients: list[httpx.AsyncClient], events: EventCollector, seat_id: str
+    clients: list[httpx.AsyncClient], changes: ChangeCollector, seat_id: str
 ) -> None:
     """Race CONTENDERS selects of ``seat_id``: one 200, the rest 409, one held event."""
     start = await venue_version(clients[0])
@@ -52,35 +52,35 @@ async def _assert_single_holder(
             assert_error(response, 409)
     assert (await seats_by_id(clients[-1]))[seat_id]["held_by"] == winner
     assert await venue_version(clients[0]) == start + 1
-    await events.wait_for_versions(start + 1, start + 1)
-    await events.wait_for_beat_after(done)
-    [held] = events.of_type("held", seat_id)
+    await changes.wait_for_versions(start + 1, start + 1)
+    await changes.wait_for_beat_after(done)
+    [held] = changes.of_type("held", seat_id)
     assert held.payload["user_id"] == winner
-    assert len(events.events) == 1
+    assert len(changes.changes) == 1
 
 
 async def test_select_race_in_one_process_has_one_winner(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """200 concurrent selects of one seat by different users: exactly one holds it."""
     async with AsyncExitStack() as stack:
         clients = await process_clients(stack, [start_booking()], connections=CONTENDERS)
-        await _assert_single_holder(clients, events, "A1")
+        await _assert_single_holder(clients, changes, "A1")
 
 
 async def test_select_race_across_three_processes_has_one_winner(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """200 concurrent selects spread over three booking processes: exactly one holds it."""
     async with AsyncExitStack() as stack:
         clients = await process_clients(
             stack, [start_booking() for _ in range(3)], connections=CONTENDERS
         )
-        await _assert_single_holder(clients, events, "E5")
+        await _assert_single_holder(clients, changes, "E5")
 
 
 async def test_book_race_by_non_holders_all_refused(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """Concurrent books of a held seat by everyone but its holder all answer 409."""
     async with AsyncExitStack() as stack:
@@ -95,12 +95,12 @@ async def test_book_race_by_non_holders_all_refused(
             assert Counter(response.status_code for response in responses) == {409: THIEVES}
         assert await seats_by_id(clients[1]) == before
         done = time.time()
-        await events.wait_for_beat_after(done)
-        assert [event["event_type"] for event in events.events] == ["held"]
+        await changes.wait_for_beat_after(done)
+        assert [event["event_type"] for event in changes.changes] == ["held"]
 
 
 async def test_book_race_by_the_holder_books_once(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """The holder sending many books at once gets one 200, the rest 409, one booked event."""
     async with AsyncExitStack() as stack:
@@ -113,5 +113,5 @@ async def test_book_race_by_the_holder_books_once(
         assert Counter(response.status_code for response in responses) == {200: 1, 409: 49}
         seat = (await seats_by_id(clients[1]))["D4"]
         assert (seat["status"], seat["booked_by"]) == (2, "fan")
-        await events.wait_for_beat_after(done)
-        assert [event["event_type"] for event in events.events] == ["held", "booked"]
+        await changes.wait_for_beat_after(done)
+        assert [event["event_type"] for event in changes.changes] == ["held", "booked"]

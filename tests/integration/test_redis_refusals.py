@@ -10,10 +10,10 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from booking_service.events import EventPublisher
+from booking_service.changes import ChangePublisher
 from booking_service.seats import SeatStore, venue_keys
 from booking_service.sweeper import run_sweeper
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import Action, assert_error, poll_until, seat_call, seats_by_id
 from tests.servers import RedisServer
 
@@ -55,7 +55,7 @@ async def _health(api: httpx.AsyncClient) -> httpx.Response:
 
 
 async def test_redis_refusing_writes_then_lapsed_holds_release_promptly(
-    make_client: Callable[..., Any], redis_admin: Redis, events: EventCollector
+    make_client: Callable[..., Any], redis_admin: Redis, changes: ChangeCollector
 ) -> None:
     """While Redis refuses writes selects get 503 and /health names the stuck sweeper; after,
     every hold that lapsed meanwhile is released within 1 s, with one auto_released each."""
@@ -76,21 +76,21 @@ async def test_redis_refusing_writes_then_lapsed_holds_release_promptly(
             stuck = (await _health(api)).json()
             assert stuck["redis"] == "ok"
             assert stuck["sweeper_lag_seconds"] > 2
-            assert not events.of_type("auto_released"), "released while Redis refused writes"
+            assert not changes.of_type("auto_released"), "released while Redis refused writes"
             assert all(seat["status"] == 1 for seat in _of(await seats_by_id(api), HELD))
             assert_error(await seat_call(api, "select", "C1", user_id="late"), 503)
         finally:
             await _admin(redis_admin, accept)
         accepted = time.time()
-        await events.wait_for(
+        await changes.wait_for(
             lambda c: all(c.of_type("auto_released", seat_id) for seat_id in HELD),
             within=CATCH_UP + 2,
         )
         for seat_id in HELD:
-            assert events.of_type("auto_released", seat_id)[0].at <= accepted + CATCH_UP
-        await events.wait_for_beat_after(time.time())
+            assert changes.of_type("auto_released", seat_id)[0].at <= accepted + CATCH_UP
+        await changes.wait_for_beat_after(time.time())
         for seat_id in HELD:
-            assert len(events.of_type("auto_released", seat_id)) == 1, seat_id
+            assert len(changes.of_type("auto_released", seat_id)) == 1, seat_id
         assert all(seat["status"] == 0 for seat in _of(await seats_by_id(api), HELD))
         healthy = await _health(api)
         assert healthy.status_code == 200, healthy.text
@@ -137,7 +137,7 @@ def _of(seats: dict[str, dict[str, Any]], seat_ids: list[str]) -> list[dict[str,
 
 
 async def test_redis_refusal_window_keeps_heartbeats_going(
-    make_client: Callable[..., Any], redis_admin: Redis, events: EventCollector
+    make_client: Callable[..., Any], redis_admin: Redis, changes: ChangeCollector
 ) -> None:
     """Heartbeats go on while Redis refuses writes, since they only read the version."""
     refuse, accept = REFUSALS["noreplicas"]
@@ -145,31 +145,31 @@ async def test_redis_refusal_window_keeps_heartbeats_going(
         await _admin(redis_admin, refuse)
         try:
             since = time.time()
-            await events.wait_for_beat_after(since)
+            await changes.wait_for_beat_after(since)
         finally:
             await _admin(redis_admin, accept)
 
 
 async def test_redis_script_cache_flushed_sweeps_and_commands_go_on(
-    make_client: Callable[..., Any], redis_admin: Redis, events: EventCollector
+    make_client: Callable[..., Any], redis_admin: Redis, changes: ChangeCollector
 ) -> None:
     """After Redis loses its script cache, holds still lapse on time and commands still work."""
     async with make_client(hold_seconds=HOLD) as api:
         assert (await seat_call(api, "select", "A1", user_id="fan")).status_code == 200
         await _admin(redis_admin, ("SCRIPT", "FLUSH"))
-        await events.wait_for(lambda c: bool(c.of_type("auto_released", "A1")), within=HOLD + 2)
+        await changes.wait_for(lambda c: bool(c.of_type("auto_released", "A1")), within=HOLD + 2)
         await _admin(redis_admin, ("SCRIPT", "FLUSH"))
         assert (await seat_call(api, "select", "A2", user_id="fan")).status_code == 200
         assert (await _health(api)).json()["task_restarts"] == {"sweeper": 0, "heartbeat": 0}
 
 
 async def test_sweeper_task_that_dies_is_restarted_and_counted_in_health(
-    make_client: Callable[..., Any], events: EventCollector, monkeypatch: pytest.MonkeyPatch
+    make_client: Callable[..., Any], changes: ChangeCollector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A sweeper loop that dies is restarted, /health counts it, and holds still lapse."""
     deaths: list[int] = []
 
-    async def dies_once(store: SeatStore, publisher: EventPublisher) -> None:
+    async def dies_once(store: SeatStore, publisher: ChangePublisher) -> None:
         if not deaths:
             deaths.append(1)
             raise RuntimeError("a bug outside the sweep round")
@@ -178,7 +178,7 @@ async def test_sweeper_task_that_dies_is_restarted_and_counted_in_health(
     monkeypatch.setattr("booking_service.app.run_sweeper", dies_once)
     async with make_client(hold_seconds=HOLD) as api:
         assert (await seat_call(api, "select", "A1", user_id="fan")).status_code == 200
-        await events.wait_for(lambda c: bool(c.of_type("auto_released", "A1")), within=HOLD + 2)
+        await changes.wait_for(lambda c: bool(c.of_type("auto_released", "A1")), within=HOLD + 2)
         health = await _health(api)
         assert health.status_code == 200, health.text
         assert health.json()["task_restarts"] == {"sweeper": 1, "heartbeat": 0}

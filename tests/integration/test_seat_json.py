@@ -10,7 +10,7 @@ import httpx
 import orjson
 
 from shared.holders import holder_of
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import seat_call, start_session
 
 AVAILABLE_KEYS = ["id", "row", "col", "status"]
@@ -64,24 +64,24 @@ async def test_seat_json_keys_in_seed_order_in_snapshots(api: httpx.AsyncClient)
 
 
 async def test_seat_json_keys_in_seed_order_in_events(
-    api: httpx.AsyncClient, events: EventCollector
+    api: httpx.AsyncClient, changes: ChangeCollector
 ) -> None:
     """Every event's seat, whatever its status, has its keys in the seed's order."""
     for action, seat_id in (("select", "B1"), ("book", "B1"), ("select", "B2"), ("release", "B2")):
         assert (await seat_call(api, action, seat_id, user_id="u1")).status_code == 200
-    await events.wait_for(lambda c: len(c.events) == 4)
-    assert [event["event_type"] for event in events.events] == [
+    await changes.wait_for(lambda c: len(c.changes) == 4)
+    assert [event["event_type"] for event in changes.changes] == [
         "held",
         "booked",
         "held",
         "released",
     ]
-    for event in events.events:
+    for event in changes.changes:
         assert _keys(event["seat"]) == KEYS_OF_STATUS[event["seat"]["status"]], event
 
 
 async def test_seat_json_held_seat_carries_the_owners_holder_tag(
-    api: httpx.AsyncClient, events: EventCollector
+    api: httpx.AsyncClient, changes: ChangeCollector
 ) -> None:
     """A held seat's ``holder`` is its owner's tag: per session, never shared by a user id."""
     first, second = await start_session(api, "same"), await start_session(api, "same")
@@ -90,8 +90,8 @@ async def test_seat_json_held_seat_carries_the_owners_holder_tag(
     tokenless = _reply_seat(await seat_call(api, "select", "C3", user_id="same"))
     assert tokenless["holder"] == holder_of("u:same")
     assert len({by_first["holder"], by_second["holder"], tokenless["holder"]}) == 3
-    await events.wait_for(lambda c: len(c.events) == 3)
-    assert [event["seat"]["holder"] for event in events.events] == [
+    await changes.wait_for(lambda c: len(c.changes) == 3)
+    assert [event["seat"]["holder"] for event in changes.changes] == [
         by_first["holder"],
         by_second["holder"],
         tokenless["holder"],

@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 
 import pytest
 
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import http_client, seat_call, seats, venue_version
 from tests.servers import BookingProcess
 
@@ -19,7 +19,7 @@ HOLDS = 30
 
 @pytest.mark.slow
 async def test_sweep_by_three_processes_releases_each_hold_once(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """30 holds taken through three sweeping processes lapse with one auto_released each."""
     processes = [start_booking(HOLD_SECONDS="1") for _ in range(3)]
@@ -37,9 +37,9 @@ async def test_sweep_by_three_processes_releases_each_hold_once(
             )
         )
         assert all(response.status_code == 200 for response in responses)
-        await events.wait_for(lambda c: len(c.of_type("auto_released")) >= HOLDS, within=4)
-        await events.wait_for_beat_after(time.time())
-        lapses = Counter(r.payload["seat_id"] for r in events.of_type("auto_released"))
+        await changes.wait_for(lambda c: len(c.of_type("auto_released")) >= HOLDS, within=4)
+        await changes.wait_for_beat_after(time.time())
+        lapses = Counter(r.payload["seat_id"] for r in changes.of_type("auto_released"))
         assert lapses == dict.fromkeys(seat_ids, 1)
         # One version per hold and one per lapse: no process released a seat twice.
         assert await venue_version(clients[1]) == start + 2 * HOLDS

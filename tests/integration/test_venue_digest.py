@@ -12,7 +12,7 @@ import orjson
 
 from booking_service.seats import venue_keys
 from shared.venue_digest import EMPTY_DIGEST, digest_of
-from tests.events import EventCollector
+from tests.changes import ChangeCollector
 from tests.seat_api import Action, http_client, seat_call, start_session
 from tests.servers import BookingProcess, RedisServer
 
@@ -42,17 +42,17 @@ async def _random_mix(http: httpx.AsyncClient, *, steps: int, seed: int) -> None
         await seat_call(http, rng.choice(actions), rng.choice(seat_ids), **rng.choice(owners))
 
 
-def _digest_at(initial: dict[str, Any], events: list[dict[str, Any]], version: int) -> str:
+def _digest_at(initial: dict[str, Any], changes: list[dict[str, Any]], version: int) -> str:
     """The digest of the venue after applying every event up to ``version``."""
     seats = dict(initial)
-    for event in sorted(events, key=lambda e: int(e["version"])):
+    for event in sorted(changes, key=lambda e: int(e["version"])):
         if event["version"] <= version:
             seats[event["seat_id"]] = event["seat"]
     return digest_of(seats.values())
 
 
 async def test_venue_digest_matches_the_seats_after_random_operations(
-    start_booking: Callable[..., BookingProcess], events: EventCollector
+    start_booking: Callable[..., BookingProcess], changes: ChangeCollector
 ) -> None:
     """After a random mix with lapses, /api/venue and every heartbeat carry the seats' digest."""
     booking = start_booking(HOLD_SECONDS="0.5", REHOLD_COOLDOWN_SECONDS="0")
@@ -61,31 +61,33 @@ async def test_venue_digest_matches_the_seats_after_random_operations(
         assert start["digest"] == digest_of(start["seats"])
         initial = {seat["id"]: seat for seat in start["seats"]}
         await _random_mix(http, steps=60, seed=7)
-        await events.wait_for(lambda c: bool(c.of_type("auto_released")), within=3)
+        await changes.wait_for(lambda c: bool(c.of_type("auto_released")), within=3)
         await _random_mix(http, steps=60, seed=8)
         end = await _venue(http)
         assert end["digest"] == digest_of(end["seats"])
         assert end["digest"] != start["digest"]
-        await events.wait_for_versions(start["version"] + 1, end["version"])
-        await events.wait_for_beat_after(time.time())
+        await changes.wait_for_versions(start["version"] + 1, end["version"])
+        await changes.wait_for_beat_after(time.time())
     # A beat may overtake the event of a lapse committed just before it: check the beats
-    # up to the last version whose events have all arrived.
+    # up to the last version whose changes have all arrived.
     complete = end["version"]
-    while events.has_versions(start["version"] + 1, complete + 1):
+    while changes.has_versions(start["version"] + 1, complete + 1):
         complete += 1
     beats = [
-        r.payload for r in events.heartbeats if start["version"] <= r.payload["version"] <= complete
+        r.payload
+        for r in changes.heartbeats
+        if start["version"] <= r.payload["version"] <= complete
     ]
     assert len({beat["version"] for beat in beats}) > 1
     for beat in beats:
         assert beat["interval"] == 0.5
-        assert beat["digest"] == _digest_at(initial, events.events, beat["version"]), beat
+        assert beat["digest"] == _digest_at(initial, changes.changes, beat["version"]), beat
 
 
 async def test_venue_digest_rebuilt_when_its_key_is_missing(
     start_booking: Callable[..., BookingProcess],
     redis_server: RedisServer,
-    events: EventCollector,
+    changes: ChangeCollector,
 ) -> None:
     """With its key deleted (and a seat left in an old key order), a restart rebuilds it."""
     first = start_booking()
@@ -106,8 +108,8 @@ async def test_venue_digest_rebuilt_when_its_key_is_missing(
         assert after["digest"] != EMPTY_DIGEST
         seats = orjson.loads((await http.get("/api/seats")).content)
         assert list(seats[-1]) == ["id", "row", "col", "status"]
-    await events.wait_for(lambda c: any(beat.at > restarted for beat in c.heartbeats), within=3)
-    beat = next(beat for beat in events.heartbeats if beat.at > restarted)
+    await changes.wait_for(lambda c: any(beat.at > restarted for beat in c.heartbeats), within=3)
+    beat = next(beat for beat in changes.heartbeats if beat.at > restarted)
     assert (beat.payload["version"], beat.payload["digest"]) == (after["version"], after["digest"])
 
 

@@ -1,4 +1,4 @@
-"""VenueFeed's NATS side: events are checked before use, heartbeats are read in full."""
+"""VenueFeed's NATS side: changes are checked before use, heartbeats are read in full."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 import pytest
 
-from edge_server.feed import MAX_EVENT_BYTES, VenueFeed, read_heartbeat
+from edge_server.feed import MAX_CHANGE_BYTES, VenueFeed, read_heartbeat
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 from edge_server.stats import Stats
@@ -32,18 +32,18 @@ def feed() -> tuple[VenueFeed, VenueMirror, Stats]:
     )
 
 
-def booked(**change: Any) -> bytes:
+def booked(**override: Any) -> bytes:
     seat = {"id": "A1", "row": 0, "col": 0, "status": 2, "booked_by": "u1"}
-    event = {"event_type": "booked", "seat_id": "A1", "user_id": "u1", "status": 2}
-    return orjson.dumps({**event, "version": 11, "seat": seat, **change})
+    change = {"event_type": "booked", "seat_id": "A1", "user_id": "u1", "status": 2}
+    return orjson.dumps({**change, "version": 11, "seat": seat, **override})
 
 
 def test_feed_applies_a_valid_event() -> None:
-    """A well-formed event for a seat of the venue is applied and broadcast."""
+    """A well-formed change for a seat of the venue is applied and broadcast."""
     edge, mirror, stats = feed()
     edge.on_nats_message("seats.booked", booked())
     assert mirror.version == 11
-    assert (stats.broadcasts, stats.invalid_events) == (1, 0)
+    assert (stats.broadcasts, stats.invalid_changes) == (1, 0)
     assert not mirror.resync_due(0.0)
 
 
@@ -54,19 +54,19 @@ def test_feed_applies_a_valid_event() -> None:
         booked(seat={"id": "A2", "row": 0, "col": 1, "status": 2}),
         booked(status=1),
         booked(status=7, seat={"id": "A1", "row": 0, "col": 0, "status": 7}),
-        booked(padding="x" * MAX_EVENT_BYTES),
+        booked(padding="x" * MAX_CHANGE_BYTES),
         b"{not json",
         orjson.dumps({"version": 11, "seat_id": "A1"}),
     ],
     ids=["unknown-seat", "seat-id", "status", "status-range", "oversized", "json", "no-seat"],
 )
 def test_feed_drops_an_invalid_event_and_resyncs(payload: bytes) -> None:
-    """An invalid event is not applied or broadcast, is counted, and asks for a snapshot."""
+    """An invalid change is not applied or broadcast, is counted, and asks for a snapshot."""
     edge, mirror, stats = feed()
     edge.on_nats_message("seats.booked", payload)
     assert mirror.version == 10
     assert [seat["status"] for seat in mirror.seats()] == [0, 0, 0]
-    assert (stats.broadcasts, stats.invalid_events) == (0, 1)
+    assert (stats.broadcasts, stats.invalid_changes) == (0, 1)
     assert mirror.resync_due(0.0)
 
 

@@ -1,4 +1,4 @@
-"""VenueMirror: version ordering, gap and reset detection, snapshots, event checks and the
+"""VenueMirror: version ordering, gap and reset detection, snapshots, change checks and the
 venue digest — no sockets, fake time."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def snapshot(version: int, **statuses: int) -> dict[str, Any]:
     return {"venue_id": "main", "version": version, "rows": 1, "cols": 3, "seats": seats}
 
 
-def event(version: int, seat_id: str = "A1", status: int = 1) -> tuple[dict[str, Any], bytes]:
+def change(version: int, seat_id: str = "A1", status: int = 1) -> tuple[dict[str, Any], bytes]:
     payload = {
         "event_type": {0: "released", 1: "held", 2: "booked"}[status],
         "seat_id": seat_id,
@@ -66,10 +66,10 @@ def test_mirror_first_snapshot_yields_venue_state() -> None:
 
 
 def test_mirror_emits_in_order_events_immediately() -> None:
-    """The next version is applied and handed out at once, embedding the event as published."""
+    """The next version is applied and handed out at once, embedding the change as published."""
     mirror = loaded(10)
-    payload, frame = event(11)
-    assert mirror.on_event(payload, frame, now=1.0) == [frame]
+    payload, frame = change(11)
+    assert mirror.on_change(payload, frame, now=1.0) == [frame]
     assert orjson.loads(frame) == {"type": "SEAT_UPDATE", "data": payload}
     assert mirror.version == 11
     assert mirror.seats()[0]["status"] == 1
@@ -78,35 +78,35 @@ def test_mirror_emits_in_order_events_immediately() -> None:
 def test_mirror_reorders_early_events() -> None:
     """Versions 13, 12, 11 arriving in that order come out as 11, 12, 13."""
     mirror = loaded(10)
-    assert mirror.on_event(*event(13, "A3"), now=1.0) == []
-    assert mirror.on_event(*event(12, "A2"), now=1.01) == []
-    assert versions(mirror.on_event(*event(11), now=1.02)) == [11, 12, 13]
+    assert mirror.on_change(*change(13, "A3"), now=1.0) == []
+    assert mirror.on_change(*change(12, "A2"), now=1.01) == []
+    assert versions(mirror.on_change(*change(11), now=1.02)) == [11, 12, 13]
     assert mirror.version == 13
     assert not mirror.resync_due(5.0)
 
 
 def test_mirror_drops_duplicate_and_old_events() -> None:
-    """An event at or below the mirror's version is ignored."""
+    """A change at or below the mirror's version is ignored."""
     mirror = loaded(10)
-    mirror.on_event(*event(11), now=1.0)
-    assert mirror.on_event(*event(11), now=1.1) == []
-    assert mirror.on_event(*event(9), now=1.2) == []
+    mirror.on_change(*change(11), now=1.0)
+    assert mirror.on_change(*change(11), now=1.1) == []
+    assert mirror.on_change(*change(9), now=1.2) == []
     assert mirror.version == 11
 
 
 def test_mirror_gap_older_than_timeout_requests_a_snapshot() -> None:
     """A missing version is waited for gap_timeout, then a snapshot is due."""
     mirror = loaded(10)
-    mirror.on_event(*event(12), now=1.0)
+    mirror.on_change(*change(12), now=1.0)
     assert not mirror.resync_due(1.1)
     assert mirror.resync_due(1.21)
 
 
 def test_mirror_snapshot_fills_a_gap_and_drains_newer_events() -> None:
-    """A snapshot past the gap yields VENUE_STATE, then the buffered events after it."""
+    """A snapshot past the gap yields VENUE_STATE, then the buffered changes after it."""
     mirror = loaded(10)
-    mirror.on_event(*event(12, "A2"), now=1.0)
-    mirror.on_event(*event(13, "A3"), now=1.0)
+    mirror.on_change(*change(12, "A2"), now=1.0)
+    mirror.on_change(*change(13, "A3"), now=1.0)
     mirror.start_resync()
     frames = mirror.apply_snapshot(snapshot(12, A1=1, A2=1), now=1.3)
     assert [orjson.loads(f)["type"] for f in frames] == ["VENUE_STATE", "SEAT_UPDATE"]
@@ -127,10 +127,10 @@ def test_mirror_identical_snapshot_sends_nothing() -> None:
 
 
 def test_mirror_heartbeat_ahead_requests_a_snapshot_unless_the_event_comes() -> None:
-    """A heartbeat naming an unseen version means a lost event, unless it shows up in time."""
+    """A heartbeat naming an unseen version means a lost change, unless it shows up in time."""
     mirror = loaded(10)
     mirror.on_heartbeat(11, now=1.0)
-    mirror.on_event(*event(11), now=1.1)
+    mirror.on_change(*change(11), now=1.1)
     assert not mirror.resync_due(2.0)
     mirror.on_heartbeat(12, now=2.0)
     assert not mirror.resync_due(2.1)
@@ -138,12 +138,12 @@ def test_mirror_heartbeat_ahead_requests_a_snapshot_unless_the_event_comes() -> 
 
 
 def test_mirror_ignores_a_snapshot_older_than_its_events() -> None:
-    """A snapshot that events overtook during the fetch changes nothing."""
+    """A snapshot that changes overtook during the fetch changes nothing."""
     mirror = loaded(10)
     mirror.request_resync()
     mirror.start_resync()
-    mirror.on_event(*event(11), now=1.0)
-    mirror.on_event(*event(12), now=1.0)
+    mirror.on_change(*change(11), now=1.0)
+    mirror.on_change(*change(12), now=1.0)
     assert mirror.apply_snapshot(snapshot(11, A1=1), now=1.1) == []
     assert mirror.version == 12
 
@@ -159,7 +159,7 @@ def test_mirror_accepts_a_reset_venue_after_heartbeats_go_backwards() -> None:
     frames = mirror.apply_snapshot(snapshot(3), now=2.0)
     assert versions(frames) == [3]
     assert mirror.version == 3
-    assert versions(mirror.on_event(*event(4), now=2.1)) == [4]
+    assert versions(mirror.on_change(*change(4), now=2.1)) == [4]
 
 
 def test_mirror_stale_heartbeat_alone_is_no_reset() -> None:
@@ -191,21 +191,21 @@ def test_mirror_request_made_during_a_fetch_needs_another_snapshot() -> None:
 
 
 def test_mirror_buffers_events_until_the_first_snapshot() -> None:
-    """Events that arrive before the first snapshot are applied after it if newer."""
+    """Changes that arrive before the first snapshot are applied after it if newer."""
     mirror = VenueMirror()
-    mirror.on_event(*event(5), now=0.0)
-    mirror.on_event(*event(6, "A2"), now=0.0)
+    mirror.on_change(*change(5), now=0.0)
+    mirror.on_change(*change(6, "A2"), now=0.0)
     frames = mirror.apply_snapshot(snapshot(5, A1=1), now=0.1)
     assert versions(frames) == [5, 6]
     assert mirror.version == 6
 
 
 def test_mirror_full_reorder_buffer_requests_a_snapshot() -> None:
-    """Too many early events empty the buffer and ask for a snapshot instead."""
+    """Too many early changes empty the buffer and ask for a snapshot instead."""
     mirror = VenueMirror(max_pending=4)
     mirror.apply_snapshot(snapshot(0), now=0.0)
     for version in range(2, 7):
-        mirror.on_event(*event(version), now=0.0)
+        mirror.on_change(*change(version), now=0.0)
     assert mirror.resync_due(0.0)
 
 
@@ -215,7 +215,7 @@ def test_mirror_venue_state_is_serialised_once_per_version() -> None:
     first = mirror.venue_state()
     assert first is not None
     assert mirror.venue_state() is first
-    mirror.on_event(*event(11), now=1.0)
+    mirror.on_change(*change(11), now=1.0)
     second = mirror.venue_state()
     assert second is not first
     assert second is not None
@@ -223,12 +223,12 @@ def test_mirror_venue_state_is_serialised_once_per_version() -> None:
 
 
 def test_mirror_keeps_the_venue_digest_with_every_event() -> None:
-    """After a snapshot and any events, the mirror's digest is the digest of its seats."""
+    """After a snapshot and any changes, the mirror's digest is the digest of its seats."""
     mirror = loaded(10)
     assert mirror.digest == digest_of(snapshot(10)["seats"])
-    mirror.on_event(*event(11, "A1", 1), now=1.0)
-    mirror.on_event(*event(12, "A3", 2), now=1.0)
-    mirror.on_event(*event(13, "A1", 0), now=1.0)
+    mirror.on_change(*change(11, "A1", 1), now=1.0)
+    mirror.on_change(*change(12, "A3", 2), now=1.0)
+    mirror.on_change(*change(13, "A1", 0), now=1.0)
     assert mirror.digest == digest_of(mirror.seats())
     assert mirror.digest == digest_of(snapshot(13, A3=2)["seats"])
 
@@ -280,7 +280,7 @@ def test_mirror_store_digest_that_disagrees_with_its_own_snapshot_does_not_loop(
 
 
 @pytest.mark.parametrize(
-    ("change", "problem"),
+    ("override", "problem"),
     [
         ({"seat_id": "Z9", "seat": seat("A1") | {"id": "Z9"}}, "not in the venue"),
         ({"seat": seat("A2", 1)}, "seat.id differs"),
@@ -291,25 +291,27 @@ def test_mirror_store_digest_that_disagrees_with_its_own_snapshot_does_not_loop(
         ({"event_type": ["held"]}, "event_type does not fit"),
     ],
 )
-def test_mirror_finds_the_problem_of_an_invalid_event(change: dict[str, Any], problem: str) -> None:
-    """Unknown seat, seat.id or seat.status mismatch, bad status or event type: a problem."""
+def test_mirror_finds_the_problem_of_an_invalid_event(
+    override: dict[str, Any], problem: str
+) -> None:
+    """Unknown seat, seat.id or seat.status mismatch, bad status or change type: a problem."""
     mirror = loaded(10)
-    payload = {**event(11, "A1", 1)[0], **change}
-    found = mirror.event_problem(payload)
+    payload = {**change(11, "A1", 1)[0], **override}
+    found = mirror.change_problem(payload)
     assert found is not None
     assert problem in found
 
 
 def test_mirror_valid_event_has_no_problem() -> None:
-    """An event as the booking service publishes it passes every check."""
-    assert loaded(10).event_problem(event(11, "A2", 2)[0]) is None
+    """A change as the booking service publishes it passes every check."""
+    assert loaded(10).change_problem(change(11, "A2", 2)[0]) is None
 
 
 def test_mirror_event_buffered_before_the_layout_for_an_unknown_seat_is_dropped() -> None:
-    """An event held back until the first snapshot that names no seat of it is not applied."""
+    """A change held back until the first snapshot that names no seat of it is not applied."""
     mirror = VenueMirror()
-    payload = {**event(6, "A1")[0], "seat_id": "Z9", "seat": seat("A1") | {"id": "Z9"}}
-    mirror.on_event(payload, seat_update_frame(orjson.dumps(payload)), now=0.0)
+    payload = {**change(6, "A1")[0], "seat_id": "Z9", "seat": seat("A1") | {"id": "Z9"}}
+    mirror.on_change(payload, seat_update_frame(orjson.dumps(payload)), now=0.0)
     mirror.start_resync()
     assert versions(mirror.apply_snapshot(snapshot(5), now=0.1)) == [5]
     assert mirror.version == 5

@@ -8,12 +8,12 @@ from typing import Any, cast
 
 import pytest
 
+from booking_service.changes import ChangePublisher, run_heartbeat
 from booking_service.errors import StoreUnavailable
-from booking_service.events import EventPublisher, run_heartbeat
 from booking_service.seats import Change, SeatStore, Sweep, VenueState
 from booking_service.supervisor import FailureStreak, Supervisor
 from booking_service.sweeper import run_sweeper
-from shared.constants import EventType
+from shared.constants import ChangeType
 
 WITHIN = 5.0
 
@@ -66,7 +66,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 
 def _change() -> Change:
-    return Change(EventType.AUTO_RELEASED, "A1", "u1", 2, b'{"id":"A1"}', 1000)
+    return Change(ChangeType.AUTO_RELEASED, "A1", "u1", 2, b'{"id":"A1"}', 1000)
 
 
 async def test_supervisor_restarts_a_loop_that_raised_and_counts_it() -> None:
@@ -121,7 +121,7 @@ async def test_sweeper_survives_any_exception() -> None:
     )
     publisher = FakePublisher()
     store = cast(SeatStore, FakeStore(expire_due=expire_due))
-    task = asyncio.create_task(run_sweeper(store, cast(EventPublisher, publisher)))
+    task = asyncio.create_task(run_sweeper(store, cast(ChangePublisher, publisher)))
     try:
         await asyncio.wait_for(expire_due.exhausted.wait(), WITHIN)
         assert [change.seat_id for change in publisher.changes] == ["A1"]
@@ -136,7 +136,9 @@ async def test_heartbeat_survives_any_exception() -> None:
     version = Script(RuntimeError("bug"), StoreUnavailable("down"), state)
     publisher = FakePublisher()
     store = cast(SeatStore, FakeStore(state=version))
-    task = asyncio.create_task(run_heartbeat(store, cast(EventPublisher, publisher), interval=0.01))
+    task = asyncio.create_task(
+        run_heartbeat(store, cast(ChangePublisher, publisher), interval=0.01)
+    )
     try:
         await asyncio.wait_for(version.exhausted.wait(), WITHIN)
         assert publisher.beats == [state]

@@ -1,4 +1,4 @@
-"""EventCollector: a real NATS subscriber that records every seat event for assertions."""
+"""ChangeCollector: a real NATS subscriber that records every seat change for assertions."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from nats.aio.msg import Msg
 from shared.constants import HEARTBEAT_SUBJECT, SUBJECT_ALL
 from tests.contract import event_violation
 
-__all__ = ["EventCollector", "Received"]
+__all__ = ["ChangeCollector", "Received"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Received:
     at: float = field(default_factory=time.time)
 
 
-class EventCollector:
+class ChangeCollector:
     """Subscribes to ``seats.>`` and lets tests wait for what they expect to see."""
 
     def __init__(self) -> None:
@@ -37,7 +37,7 @@ class EventCollector:
         self._changed = asyncio.Condition()
         self._client: Client | None = None
 
-    async def connect(self, url: str) -> EventCollector:
+    async def connect(self, url: str) -> ChangeCollector:
         self._client = await nats.connect(url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
         await self._client.subscribe(SUBJECT_ALL, cb=self._on_message)
         await self._client.flush()
@@ -57,12 +57,12 @@ class EventCollector:
             self._changed.notify_all()
 
     @property
-    def events(self) -> list[dict[str, Any]]:
-        """Seat events (heartbeats left out), in arrival order."""
+    def changes(self) -> list[dict[str, Any]]:
+        """Seat changes (heartbeats left out), in arrival order."""
         return [r.payload for r in self.received if r.subject != HEARTBEAT_SUBJECT]
 
     def of_type(self, event_type: str, seat_id: str | None = None) -> list[Received]:
-        """Messages of one event type (``heartbeat`` included), optionally of one seat."""
+        """Messages of one change type (``heartbeat`` included), optionally of one seat."""
         return [
             r
             for r in self.received
@@ -76,20 +76,20 @@ class EventCollector:
         return [r for r in self.received if r.subject == HEARTBEAT_SUBJECT]
 
     def has_versions(self, first: int, last: int) -> bool:
-        """Whether a seat event of every version from ``first`` to ``last`` has arrived."""
-        seen = {event["version"] for event in self.events}
+        """Whether a seat change of every version from ``first`` to ``last`` has arrived."""
+        seen = {change["version"] for change in self.changes}
         return seen.issuperset(range(first, last + 1))
 
     async def wait_for_versions(self, first: int, last: int, *, within: float = 5.0) -> None:
-        """Wait for a seat event of every version ``first``…``last``: all of them published."""
+        """Wait for a seat change of every version ``first``…``last``: all of them published."""
         await self.wait_for(lambda c: c.has_versions(first, last), within=within)
 
     async def wait_for_beat_after(self, since: float, *, interval: float = 0.5) -> None:
         """Wait for a heartbeat that arrived more than ``interval`` after ``since``.
 
         Every booking process beats every ``interval`` seconds on the connection it
-        publishes events on, so by then whatever any of them published before ``since``
-        has arrived: a later count of events is final.
+        publishes changes on, so by then whatever any of them published before ``since``
+        has arrived: a later count of changes is final.
         """
         await self.wait_for(
             lambda c: any(beat.at > since + interval for beat in c.heartbeats),
@@ -97,7 +97,7 @@ class EventCollector:
         )
 
     async def wait_for(
-        self, predicate: Callable[[EventCollector], bool], *, within: float = 5.0
+        self, predicate: Callable[[ChangeCollector], bool], *, within: float = 5.0
     ) -> None:
         """Wait until ``predicate(self)`` holds; fail the test after ``within`` seconds."""
         async with self._changed:

@@ -1,6 +1,6 @@
-"""EventPublisher: seat changes and version heartbeats on NATS.
+"""ChangePublisher: seat changes and version heartbeats on NATS.
 
-Publishing never fails or delays a seat operation: while NATS is away, events are
+Publishing never fails or delays a seat operation: while NATS is away, changes are
 dropped (nats-py buffers them during a reconnect) and subscribers catch up from the
 heartbeat, which carries the venue version and digest, and the snapshot at
 ``GET /api/venue``.
@@ -21,11 +21,12 @@ from shared.constants import HEARTBEAT_SUBJECT, STATUS_AFTER, subject_for
 from shared.nats_link import NatsError, NatsLink
 from shared.timestamps import iso_time
 
-__all__ = ["EventPublisher", "event_payload", "run_heartbeat"]
+__all__ = ["ChangePublisher", "change_payload", "run_heartbeat"]
 
 logger = logging.getLogger(__name__)
 
-def event_payload(change: Change) -> dict[str, Any]:
+
+def change_payload(change: Change) -> dict[str, Any]:
     """The seed's event body for a change, plus the venue ``version`` it produced."""
     seat = change.seat
     return {
@@ -40,12 +41,12 @@ def event_payload(change: Change) -> dict[str, Any]:
     }
 
 
-class EventPublisher(NatsLink):
-    """Publishes seat events on a NATS link that keeps (re)connecting while it lives."""
+class ChangePublisher(NatsLink):
+    """Publishes seat changes on a NATS link that keeps (re)connecting while it lives."""
 
     async def publish_change(self, change: Change) -> None:
-        """Publish the change's event on its subject (``seats.held`` …)."""
-        await self._publish(subject_for(change.event_type), orjson.dumps(event_payload(change)))
+        """Publish the change on its subject (``seats.held`` …)."""
+        await self._publish(subject_for(change.event_type), orjson.dumps(change_payload(change)))
 
     async def publish_heartbeat(self, state: VenueState, *, interval: float, now_ms: int) -> None:
         """Publish the venue's version, its digest and this beat's interval (seconds)."""
@@ -65,10 +66,12 @@ class EventPublisher(NatsLink):
         try:
             await client.publish(subject, payload)
         except NatsError as exc:
-            logger.debug("event dropped while nats is away", extra={"subject": subject, "exc": exc})
+            logger.debug(
+                "change dropped while nats is away", extra={"subject": subject, "exc": exc}
+            )
 
 
-async def run_heartbeat(store: SeatStore, publisher: EventPublisher, *, interval: float) -> None:
+async def run_heartbeat(store: SeatStore, publisher: ChangePublisher, *, interval: float) -> None:
     """Publish the venue version and digest every ``interval`` seconds, until cancelled.
 
     A beat that fails (Redis unavailable, anything else) is logged and skipped; the
