@@ -92,6 +92,8 @@ class SeatCommands:
                 status, body = 200, await self._perform(scope["path"], headers, receive)
         except BookingError as exc:
             status, body = exc.status_code, orjson.dumps({"error": str(exc)})
+            if status >= 500:
+                logger.warning("%s: %r", exc, exc.__cause__, extra={"path": scope["path"]})
         except Exception:
             logger.exception("unhandled error", extra={"path": scope["path"]})
             status, body = 500, orjson.dumps({"error": "Internal error; it has been logged"})
