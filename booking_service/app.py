@@ -33,7 +33,12 @@ logger = logging.getLogger(__name__)
 
 
 def _build_services(settings: BookingSettings) -> Services:
-    redis = Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
+    redis = Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=1,
+        socket_timeout=2,
+        max_connections=settings.redis_max_connections,
+    )
     secret = (
         settings.session_secret.encode()
         if settings.session_secret

@@ -68,6 +68,9 @@ class BookingSettings(ServiceSettings):
     allow_tokenless_writes: bool = True
     heartbeat_seconds: float = Field(0.5, gt=0, le=10)
     max_body_bytes: int = Field(4096, ge=256, le=1 << 20)
+    # Redis connections one process may open: one per request in flight. Past it a
+    # request gets 503 at once (redis-py's own default, 100, is below an on-sale's burst).
+    redis_max_connections: int = Field(1000, ge=1, le=10_000)
 
     @field_validator("redis_url")
     @classmethod
