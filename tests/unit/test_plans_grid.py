@@ -76,7 +76,7 @@ def test_grid_plan_rejects_empty_halls(rows: int, cols: int) -> None:
 def test_grid_plan_passes_the_plan_checks() -> None:
     """A grid plan, written out as JSON and read back, loads as the same plan."""
     plan = grid_plan(3, 4, name="Studio")
-    loaded, layout = parse_plan(plan.model_dump_json(exclude_defaults=True))
+    loaded, layout = parse_plan(plan.to_json())
     assert loaded == plan
     assert layout.name == "Studio"
     assert layout.grid_shape == (3, 4)
