@@ -92,3 +92,10 @@ def test_grid_plan_seats_and_stage_lie_within_the_plan() -> None:
     for seat in layout:
         assert seat.radius <= seat.x <= plan.size.width - seat.radius
         assert stage.position.y < seat.y <= plan.size.height - seat.radius
+
+
+def test_plan_to_json_is_compact_and_leaves_out_defaults() -> None:
+    """Whole coordinates are written without ".0" and the default seat radius is left out."""
+    text = grid_plan(2, 2).to_json()
+    assert b'"position":{"x":30,"y":100}' in text
+    assert b"radius" not in text
