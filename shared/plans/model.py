@@ -39,7 +39,7 @@ DEFAULT_SEAT_RADIUS = 10
 
 def _compact(value: float) -> int | float:
     """A whole number is written without its ``.0``, as pretix's editor writes it."""
-    return int(value) if value.is_integer() else value
+    return int(value) if float(value).is_integer() else value
 
 
 # A coordinate or length in plan units (pixels of the plan at zoom 1).
