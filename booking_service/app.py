@@ -13,12 +13,13 @@ from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api import events, health, seats, sessions
+from booking_service.api import admin, events, health, seats, sessions
 from booking_service.api.commands import SeatCommands, command_route, openapi_paths
 from booking_service.api.handlers import install_handlers
 from booking_service.changes import ChangePublisher, run_heartbeat
 from booking_service.errors import StoreUnavailable
 from booking_service.events.registry import EventRegistry
+from booking_service.operator import OperatorToken
 from booking_service.services import Services
 from booking_service.session_secret import load_or_create_secret
 from booking_service.session_signer import SessionSigner
@@ -47,6 +48,7 @@ def _build_services(settings: BookingSettings) -> Services:
             settings.nats_servers(), name="booking-service", default_event=settings.default_event
         ),
         signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
+        operator=OperatorToken.from_settings(settings),
         supervisor=Supervisor(),
     )
 
@@ -125,7 +127,7 @@ def create_app(settings: BookingSettings) -> BookingApp:
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, events, sessions, health):
+    for module in (seats, events, admin, sessions, health):
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)

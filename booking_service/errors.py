@@ -27,6 +27,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
+
 __all__ = [
     "BookingError",
     "EventNotFound",
@@ -56,6 +60,8 @@ class BookingError(Exception):
     """An operation was refused; ``str(error)`` is the sentence shown to the client."""
 
     status_code = 500
+    # Response headers the refusal comes with.
+    headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
 
 class InvalidRequest(BookingError):
@@ -72,6 +78,7 @@ class SessionRequired(BookingError):
 
 class OperatorRequired(BookingError):
     status_code = 401
+    headers = MappingProxyType({"WWW-Authenticate": "Bearer"})
 
 
 class SeatNotFound(BookingError):
