@@ -118,6 +118,9 @@ async def _counts(event: Event) -> dict[str, int]:
 
 @router.get("/events", summary="Every event, whatever its state, with its seat counts")
 async def list_events(services: Operator) -> Response:
+    # The operator sees every event and state as Redis has them now, not up to a
+    # refresh interval ago.
+    await services.events.refresh()
     listed = [
         {**info_body(event), "counts": await _counts(event)} for event in services.events.known()
     ]
