@@ -48,10 +48,7 @@ _T = TypeVar("_T")
 
 def parse_plan(data: bytes | str | Mapping[str, Any]) -> tuple[Plan, SeatLayout]:
     """The plan in ``data`` (JSON text or already parsed) and its layout; PlanError if refused."""
-    plan = _validated(_decoded(data), _PLAN)
-    problems = list(_problems(plan))
-    if problems:
-        raise PlanError(*problems)
+    plan = _checked(data)
     return plan, SeatLayout.from_plan(plan)
 
 
@@ -68,12 +65,12 @@ def shipped_plan(name: str, plans_dir: Path | None = None) -> tuple[Plan, SeatLa
         shipped = ", ".join(shipped_plan_names(directory)) or "none"
         raise PlanError(f"no shipped plan named {name!r} (shipped: {shipped})")
     try:
-        plan, layout = parse_plan(path.read_bytes())
+        plan = _checked(path.read_bytes())
     except PlanError as exc:
         raise exc.within(path.name) from None
     marks_path = directory / f"{name}{_MARKS_SUFFIX}"
     if not marks_path.is_file():
-        return plan, layout
+        return plan, SeatLayout.from_plan(plan)
     try:
         marks = _validated(_decoded(marks_path.read_bytes()), _MARKS)
         return plan, SeatLayout.from_plan(plan, marks)
@@ -91,6 +88,15 @@ def shipped_plan_names(plans_dir: Path | None = None) -> list[str]:
         for path in directory.glob("*.json")
         if not path.name.endswith(_MARKS_SUFFIX) and _PLAN_NAME.fullmatch(path.stem)
     )
+
+
+def _checked(data: bytes | str | Mapping[str, Any]) -> Plan:
+    """The plan in ``data`` once it passed every check of the module docstring."""
+    plan = _validated(_decoded(data), _PLAN)
+    problems = list(_problems(plan))
+    if problems:
+        raise PlanError(*problems)
+    return plan
 
 
 def _decoded(data: bytes | str | Mapping[str, Any]) -> Any:
