@@ -25,7 +25,7 @@ from booking_service.events.registry import Event, EventSpec, PlanSource
 from booking_service.services import Services, services_of
 from shared.constants import SeatStatus
 from shared.identifiers import SEAT_ID_PATTERN
-from shared.plans import Plan, PlanError, SeatLayout, parse_plan, shipped_plan
+from shared.plans import PlanError, SeatLayout, parse_plan, shipped_plan
 
 __all__ = ["NewEvent", "router"]
 
@@ -87,15 +87,11 @@ def _plan_source(plan: str | dict[str, Any], services: Services) -> PlanSource:
     try:
         if isinstance(plan, str):
             shipped, layout = shipped_plan(plan, services.settings.plans_dir)
-            return PlanSource(plan, _plan_json(shipped), layout)
+            return PlanSource(plan, shipped.to_json(), layout)
         parsed, layout = parse_plan(plan)
     except PlanError as exc:
         raise InvalidRequest(f"Field 'plan' is refused: {exc}") from None
-    return PlanSource(parsed.name, _plan_json(parsed), layout)
-
-
-def _plan_json(plan: Plan) -> bytes:
-    return plan.model_dump_json(exclude_none=True).encode()
+    return PlanSource(parsed.name, parsed.to_json(), layout)
 
 
 def _check_prices(prices: dict[str, float], layout: SeatLayout) -> None:

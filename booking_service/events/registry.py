@@ -98,7 +98,7 @@ def default_plan(settings: BookingSettings) -> PlanSource:
         plan = grid_plan(settings.venue_rows, settings.venue_cols)
         layout = SeatLayout.from_plan(plan)
         name = plan.name
-    return PlanSource(name, plan.model_dump_json(exclude_none=True).encode(), layout)
+    return PlanSource(name, plan.to_json(), layout)
 
 
 _REDIS_ERRORS = (RedisError, OSError)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import httpx
 import orjson
+import pytest
 
 from tests.event_api import ADMIN_TOKEN, OPERATOR, create_event, event_call, grid_plan_json
 from tests.seat_api import assert_error, http_client, poll_until
-from tests.servers import PROJECT_ROOT, BookingProcess, free_port
+from tests.servers import PROJECT_ROOT, BookingProcess, ServerError, free_port
 
 
 async def test_events_created_in_one_process_are_served_by_another(
@@ -41,6 +42,30 @@ async def test_events_created_in_one_process_are_served_by_another(
         assert await poll_until(second_closed, within=3.0)
         listed = await two.get("/api/admin/events", headers=OPERATOR)
         assert {e["id"]: e["state"] for e in listed.json()}[event["id"]] == "closed"
+
+
+async def test_events_default_plan_is_a_shipped_plan(
+    start_booking: Callable[..., BookingProcess],
+) -> None:
+    """With DEFAULT_PLAN=theatre, the seed's /api/seats and /api/venue serve the theatre."""
+    booking = start_booking(DEFAULT_PLAN="theatre")
+    async with http_client(booking.url) as http:
+        seats = (await http.get("/api/seats")).json()
+        main = (await http.get("/api/events/main")).json()
+        assert (main["plan_name"], len(seats)) == ("theatre", main["seats_total"])
+        assert set(main["prices"]) == {"Stalls", "Circle", "Box"}
+        venue = (await http.get("/api/venue")).json()
+        assert "rows" not in venue
+        assert venue["venue_id"] == "main"
+
+
+def test_events_unknown_default_plan_stops_the_service(
+    start_booking: Callable[..., BookingProcess],
+) -> None:
+    """A DEFAULT_PLAN naming no shipped plan stops the service at start, naming the plan."""
+    with pytest.raises(ServerError, match="exited early") as failure:
+        start_booking(DEFAULT_PLAN="no-such-venue")
+    assert "no shipped plan named 'no-such-venue'" in str(failure.value)
 
 
 def _cli(
