@@ -8,6 +8,7 @@ not declared as JSON); a new event's body may carry a whole plan, up to MAX_PLAN
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Annotated, Any
 
@@ -136,7 +137,8 @@ async def list_events(services: Operator) -> Response:
 )
 async def create_event(request: Request, services: Operator) -> Response:
     body = await read_body(request, NewEvent, limit=services.settings.max_plan_bytes)
-    plan = _plan_source(body.plan, services)
+    # A big plan takes a while to check: off the event loop, so seat calls go on.
+    plan = await asyncio.to_thread(_plan_source, body.plan, services)
     _check_prices(body.prices, plan.layout)
     spec = EventSpec(
         name=body.name,

@@ -284,7 +284,8 @@ class EventRegistry:
             # The default event's holds last HOLD_SECONDS as configured now, as they
             # always have, whatever it was when the event was first created.
             info = info.model_copy(update={"hold_seconds": self._settings.hold_seconds})
-        _, layout = parse_plan(plan_json)
+        # A big plan takes a while to check: off the event loop, so seat calls go on.
+        _, layout = await asyncio.to_thread(parse_plan, plan_json)
         event = Event(info, plan_json, self._store(info, layout))
         # Recreates seats Redis lost and, first, whatever derives from them (the digest,
         # the hold counts) if an older version wrote them.
