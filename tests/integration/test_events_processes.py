@@ -14,7 +14,7 @@ import pytest
 
 from tests.event_api import ADMIN_TOKEN, OPERATOR, create_event, event_call, grid_plan_json
 from tests.seat_api import assert_error, http_client, poll_until
-from tests.servers import PROJECT_ROOT, BookingProcess, ServerError, free_port
+from tests.servers import PROJECT_ROOT, BookingProcess, RedisServer, ServerError, free_port
 
 
 async def test_events_created_in_one_process_are_served_by_another(
@@ -138,3 +138,23 @@ def test_events_cli_reads_the_token_file_and_names_failures(
     nobody = _cli(f"http://127.0.0.1:{free_port()}", "list", token=ADMIN_TOKEN)
     assert (nobody.returncode, "cannot reach" in nobody.stderr) == (3, True)
     assert httpx.get(f"{booking.url}/health").status_code == 200
+
+
+async def test_events_default_event_adopts_the_venue_of_an_older_version(
+    start_booking: Callable[..., BookingProcess], redis_server: RedisServer
+) -> None:
+    """Seats kept under venue:{main}:* before events existed stay booked after an upgrade."""
+    booked = b'{"id":"B2","row":1,"col":1,"status":2,"booked_by":"fan","booked_at":1700000000}'
+    with redis_server.admin_client() as client:
+        client.hset("venue:{main}:seats", "B2", booked)
+        client.set("venue:{main}:version", 41)
+    booking = start_booking()
+    async with http_client(booking.url) as http:
+        seats = {seat["id"]: seat for seat in (await http.get("/api/seats")).json()}
+        assert (seats["B2"]["status"], seats["B2"]["booked_by"]) == (2, "fan")
+        assert seats["A1"]["status"] == 0
+        venue = (await http.get("/api/venue")).json()
+        assert venue["version"] == 42
+        assert_error(await event_call(http, "main", "select", "B2", user_id="u1"), 409)
+    with redis_server.admin_client() as client:
+        assert not client.exists("venue:{main}:seats")
