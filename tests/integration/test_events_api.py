@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.event_api import (
-    ADMIN_TOKEN,
     OPERATOR,
     balcony_plan,
     create_event,
@@ -17,13 +15,6 @@ from tests.event_api import (
     grid_plan_json,
 )
 from tests.seat_api import assert_error, seat_call, seats_by_id
-
-
-@pytest.fixture
-async def api(make_client: Callable[..., Any]) -> AsyncIterator[httpx.AsyncClient]:
-    """An in-process booking service with a known operator token."""
-    async with make_client(admin_token=ADMIN_TOKEN) as http:
-        yield http
 
 
 async def _seats(http: httpx.AsyncClient, event_id: str) -> dict[str, dict[str, Any]]:
