@@ -179,6 +179,10 @@ async def test_events_plan_has_etag_and_answers_304(api: httpx.AsyncClient) -> N
     assert plan.json()["name"] == "Small theatre"
     again = await api.get(f"/api/events/{event['id']}/plan", headers={"If-None-Match": etag})
     assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
+    weak = await api.get(
+        f"/api/events/{event['id']}/plan", headers={"If-None-Match": f'"other", W/{etag}'}
+    )
+    assert weak.status_code == 304
     other = await api.get("/api/events/main/plan", headers={"If-None-Match": etag})
     assert other.status_code == 200
     assert other.headers["etag"] != etag
