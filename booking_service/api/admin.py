@@ -22,7 +22,8 @@ from booking_service.api.events import info_body
 from booking_service.api.responses import json_response
 from booking_service.errors import InvalidRequest
 from booking_service.events.info import EventState
-from booking_service.events.registry import Event, EventSpec, PlanSource
+from booking_service.events.plans import PlanSource
+from booking_service.events.registry import Event, EventSpec
 from booking_service.services import Services, services_of
 from shared.constants import SeatStatus
 from shared.identifiers import SEAT_ID_PATTERN

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
@@ -28,15 +29,15 @@ from redis.exceptions import RedisError, ResponseError
 from booking_service.errors import EventNotFound, StoreUnavailable
 from booking_service.events.info import EventInfo, EventState, is_event_id, new_event_id
 from booking_service.events.keys import EVENTS_KEY, event_key
+from booking_service.events.plans import PlanSource, default_plan
 from booking_service.lua_scripts import Scripts
 from booking_service.seats import SeatStore
 from booking_service.supervisor import FailureStreak
 from shared.config import BookingSettings
-from shared.plans.grid import grid_plan
 from shared.plans.layout import SeatLayout
-from shared.plans.loading import parse_plan, shipped_plan
+from shared.plans.loading import parse_plan
 
-__all__ = ["DEFAULT_PRICE", "Event", "EventRegistry", "EventSpec", "PlanSource", "default_plan"]
+__all__ = ["DEFAULT_PRICE", "Event", "EventRegistry", "EventSpec"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +45,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_PRICE = 45.0
 DEFAULT_CURRENCY = "EUR"
 DEFAULT_NAME = "Concert"
-
-
-@dataclass(frozen=True)
-class PlanSource:
-    """A checked plan ready to store: its JSON (as served), its layout and its name."""
-
-    name: str
-    plan_json: bytes
-    layout: SeatLayout
 
 
 @dataclass(frozen=True)
@@ -80,26 +72,10 @@ class Event:
     def id(self) -> str:
         return self.info.id
 
-    @property
+    @cached_property
     def etag(self) -> str:
         """The plan's entity tag: a hash of its JSON, quoted as HTTP wants it."""
         return f'"{hashlib.sha256(self.plan_json).hexdigest()[:32]}"'
-
-
-def default_plan(settings: BookingSettings) -> PlanSource:
-    """The default event's plan: DEFAULT_PLAN's shipped plan, else the VENUE_ROWS x
-    VENUE_COLS grid hall (ids A1 …).
-
-    Raises PlanError for a DEFAULT_PLAN that names no shipped plan or a broken one.
-    """
-    if settings.default_plan:
-        plan, layout = shipped_plan(settings.default_plan, settings.plans_dir)
-        name = settings.default_plan
-    else:
-        plan = grid_plan(settings.venue_rows, settings.venue_cols)
-        layout = SeatLayout.from_plan(plan)
-        name = plan.name
-    return PlanSource(name, plan.to_json(), layout)
 
 
 _REDIS_ERRORS = (RedisError, OSError)
