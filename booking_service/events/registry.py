@@ -79,6 +79,8 @@ class Event:
 
 
 _REDIS_ERRORS = (RedisError, OSError)
+# Fresh ids tried for a new event before giving up (4 random hex digits each).
+_ID_ATTEMPTS = 8
 # The keys of the one venue a version without events kept, as venue:{<id>}:<name>.
 _VENUE_KEY_NAMES = ("seats", "holds", "expiry", "version", "counts", "cooldown", "digest")
 _UNAVAILABLE = "The event store is unavailable; try again shortly"
@@ -168,13 +170,16 @@ class EventRegistry:
                 failures.succeeded()
             await asyncio.sleep(interval)
 
-    async def create(self, spec: EventSpec, *, event_id: str | None = None) -> Event:
-        """Store a new event and its seats; it is listed once everything is written.
+    async def create(self, spec: EventSpec) -> Event:
+        """Store a new event under a fresh id, with its seats; it is listed once all is written."""
+        for _ in range(_ID_ATTEMPTS):
+            event = await self._write(spec, new_event_id(spec.name))
+            if event is not None:
+                return event
+        raise StoreUnavailable("No free event id for this name; try again")
 
-        With ``event_id`` given and an event of that id already stored, that event is
-        returned unchanged (processes starting together all create the default event).
-        """
-        event_id = event_id or new_event_id(spec.name)
+    async def _write(self, spec: EventSpec, event_id: str) -> Event | None:
+        """Store the event as ``event_id`` and list it; None if that id is taken already."""
         info = EventInfo(
             id=event_id,
             name=spec.name,
@@ -193,14 +198,7 @@ class EventRegistry:
                 pipe.set(event_key(event_id, "state"), info.state.value, nx=True)
                 created, _, _ = await pipe.execute()
             if not created:
-                async with self._loading:
-                    existing = self._events.get(event_id) or await self._load(
-                        event_id, listed=False
-                    )
-                if existing is None:
-                    raise StoreUnavailable("The event is being written; try again shortly")
-                await self._redis.sadd(EVENTS_KEY, event_id)
-                return existing
+                return None
             event = Event(info, spec.plan.plan_json, self._store(info, spec.plan.layout))
             await event.store.initialise()
             await self._redis.sadd(EVENTS_KEY, event_id)
@@ -238,7 +236,19 @@ class EventRegistry:
             currency=DEFAULT_CURRENCY,
             hold_seconds=self._settings.hold_seconds,
         )
-        await self.create(spec, event_id=self.default_id)
+        if await self._write(spec, self.default_id) is not None:
+            return
+        # Another process is creating it right now (or crashed half-way): finish listing it.
+        async with self._loading:
+            existing = self._events.get(self.default_id) or await self._load(
+                self.default_id, listed=False
+            )
+        if existing is None:
+            raise StoreUnavailable("The default event is being written; try again shortly")
+        try:
+            await self._redis.sadd(EVENTS_KEY, self.default_id)
+        except _REDIS_ERRORS as exc:
+            raise StoreUnavailable(_UNAVAILABLE) from exc
 
     async def _adopt_venue_keys(self) -> None:
         """Move the seats a version without events kept (``venue:{<id>}:*``) to the default
