@@ -99,8 +99,11 @@ class BookingSettings(ServiceSettings):
     @field_validator("admin_token")
     @classmethod
     def _token_long_enough(cls, value: str | None) -> str | None:
-        """A token given in the environment must be at least MIN_ADMIN_TOKEN_BYTES long."""
-        if value is not None and len(value.encode()) < MIN_ADMIN_TOKEN_BYTES:
+        """A token given in the environment must be at least MIN_ADMIN_TOKEN_BYTES long;
+        an empty one counts as unset."""
+        if not value:
+            return None
+        if len(value.encode()) < MIN_ADMIN_TOKEN_BYTES:
             raise ValueError(f"ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_BYTES} bytes")
         return value
 
