@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.identifiers import EVENT_ID_PATTERN
 from shared.venue import Venue
 
 __all__ = [
@@ -103,6 +104,10 @@ class EdgeSettings(ServiceSettings):
 
     port: int = Field(3000, ge=1, le=65535)
     booking_service_url: str = "http://localhost:8080"
+    # The event a connection watches until its SUBSCRIBE names another.
+    default_event: str = Field("main", pattern=EVENT_ID_PATTERN)
+    # How long an event's mirror is kept after its last watcher left.
+    mirror_linger_seconds: float = Field(30.0, ge=0, le=3600)
     # Comma-separated Origin header values a browser may connect from; empty allows any.
     allowed_origins: str = ""
     max_message_bytes: int = Field(4096, ge=256, le=1 << 20)
