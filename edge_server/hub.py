@@ -44,6 +44,8 @@ class Hub:
         self._close_timeout = close_timeout
         self._clients: set[ServerConnection] = set()
         self._backlogged: set[ServerConnection] = set()
+        # Slow clients being closed: left out of every broadcast until they are gone.
+        self._dropped: set[ServerConnection] = set()
         self._closing: set[asyncio.Task[None]] = set()
 
     def __len__(self) -> int:
@@ -83,6 +85,8 @@ class Hub:
             self._drop_slow_clients()
         recipients = 0
         for group in groups or (self._clients,):
+            if self._dropped:
+                group = [connection for connection in group if connection not in self._dropped]
             broadcast(group, frame, text=True)
             recipients += len(group)
         self._stats.broadcast_sent(recipients)
@@ -105,6 +109,7 @@ class Hub:
                 extra={"remote": str(connection.remote_address), "buffered": buffered},
             )
             self.remove(connection)
+            self._dropped.add(connection)
             self._stats.slow_clients_dropped += 1
             task = asyncio.create_task(self._close_slow(connection))
             self._closing.add(task)
@@ -117,3 +122,5 @@ class Hub:
                 await connection.close(CloseCode.TRY_AGAIN_LATER, "client too slow")
         except TimeoutError:
             connection.transport.abort()
+        finally:
+            self._dropped.discard(connection)
