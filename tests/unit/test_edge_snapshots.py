@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, cast
 
+import orjson
 import pytest
 
 from edge_server.booking_client import BookingRefused, BookingUnavailable
@@ -95,3 +96,32 @@ async def test_snapshots_loop_loads_every_event_and_drops_unwatched_ones() -> No
         await asyncio.gather(task, return_exceptions=True)
     assert watchers.default.mirror.version == 3
     assert set(watchers.counts()) == {"main", "rock-1a2b"}
+
+
+class RecordingHub(Hub):
+    """Records each broadcast with the connections it went to."""
+
+    def __init__(self) -> None:
+        super().__init__(Stats(), slow_client_bytes=1 << 20, close_timeout=1.0)
+        self.sent: list[tuple[dict[str, Any], set[Any]]] = []
+
+    def broadcast(self, frame: bytes, *groups: Any) -> None:
+        self.sent.append((orjson.loads(frame), {client for group in groups for client in group}))
+
+
+async def test_snapshots_resync_sends_each_watcher_the_state_form_it_asked_for() -> None:
+    """A fresh snapshot goes out in full to full watchers and compact to compact ones."""
+    hub = RecordingHub()
+    watchers = Watchers(default_event="main", linger=60.0, make_mirror=VenueMirror)
+    snapshots = SnapshotKeeper(
+        watchers, hub, Stats(), fetch_snapshot=Snapshots("rock-1a2b"), poll_interval=1.0
+    )
+    rock = watchers.open("rock-1a2b", 0.0)
+    fan, compact_fan = cast(Any, object()), cast(Any, object())
+    watchers.join(rock, fan, compact=False)
+    watchers.join(rock, compact_fan, compact=True)
+    await snapshots.open("rock-1a2b")
+    assert [(frame["data"].get("compact", False), to) for frame, to in hub.sent] == [
+        (False, {fan}),
+        (True, {compact_fan}),
+    ]
