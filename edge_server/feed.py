@@ -2,7 +2,8 @@
 watchers.
 
 NATS messages come in through ``on_nats_message``. The subject names the event
-(``edge_server.subjects``); a message for an event this edge does not watch is ignored.
+(``shared.constants.event_of_subject``); a message for an event this edge does not
+watch is ignored.
 A change is checked (at most ``MAX_CHANGE_BYTES``, well-formed, an ``event_id`` if
 present that is the subject's, no ``VenueMirror.change_problem``), applied to its
 event's mirror, and the frames that became due are broadcast to that event's watchers
@@ -27,8 +28,8 @@ import orjson
 from edge_server.hub import Hub
 from edge_server.mirror import seat_update_frame
 from edge_server.stats import Stats
-from edge_server.subjects import event_of_subject
 from edge_server.watchers import WatchedEvent, Watchers
+from shared.constants import event_of_subject, heartbeat_subject
 
 __all__ = ["MAX_CHANGE_BYTES", "HeartbeatReading", "VenueFeed", "read_change", "read_heartbeat"]
 
@@ -101,15 +102,16 @@ class VenueFeed:
 
     def on_nats_message(self, subject: str, data: bytes) -> None:
         """Apply one NATS message and broadcast whatever it made due."""
-        target = event_of_subject(subject, self._watchers.default_event)
-        if target is None:
+        default_event = self._watchers.default_event
+        event_id = event_of_subject(subject, default_event)
+        if event_id is None:
             logger.warning("message on an unknown subject ignored", extra={"subject": subject})
             return
-        event = self._watchers.get(target.event_id)
+        event = self._watchers.get(event_id)
         if event is None:
             return
         now = time.monotonic()
-        if target.heartbeat:
+        if subject == heartbeat_subject(event_id, default_event=default_event):
             self._on_heartbeat(event, data, now)
             return
         if len(data) > MAX_CHANGE_BYTES:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from edge_server.subjects import EVENT_SUBJECTS, SEAT_SUBJECTS
+from shared.constants import EVENTS_SUBJECT_ALL, SUBJECT_ALL
 from shared.nats_link import NatsLink
 
 __all__ = ["NatsRelay"]
@@ -49,10 +49,10 @@ class NatsRelay(NatsLink):
         )
 
     async def _subscribe(self, client: Client) -> None:
-        for subject in (SEAT_SUBJECTS, EVENT_SUBJECTS):
+        for subject in (SUBJECT_ALL, EVENTS_SUBJECT_ALL):
             await client.subscribe(subject, cb=self._deliver)
         await client.flush(timeout=2)
-        logger.info("nats subscribed", extra={"subjects": [SEAT_SUBJECTS, EVENT_SUBJECTS]})
+        logger.info("nats subscribed", extra={"subjects": [SUBJECT_ALL, EVENTS_SUBJECT_ALL]})
 
     async def _deliver(self, msg: Msg) -> None:
         self._on_message(msg.subject, msg.data)
