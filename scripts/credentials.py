@@ -102,7 +102,8 @@ def redis_acl(credentials: Credentials) -> str:
 
 
 def nats_config(credentials: Credentials) -> str:
-    """nats-server ``authorization``: only ``booking`` may publish seat events."""
+    """nats-server ``authorization``: only ``booking`` may publish seat changes, of the
+    default event (``seats.>``) and of every other (``events.>``); edges subscribe to both."""
     booking = credentials.password("nats-booking")
     edge = credentials.password("nats-edge")
     return (

@@ -15,6 +15,7 @@ Redis at once, so an event created through another process is served straight aw
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from booking_service.errors import EventNotFound, StoreUnavailable
 from booking_service.events.info import EventInfo, EventState, is_event_id, new_event_id
@@ -98,10 +99,12 @@ def default_plan(settings: BookingSettings) -> PlanSource:
         plan = grid_plan(settings.venue_rows, settings.venue_cols)
         layout = SeatLayout.from_plan(plan)
         name = plan.name
-    return PlanSource(name, plan.model_dump_json(exclude_none=True).encode(), layout)
+    return PlanSource(name, plan.to_json(), layout)
 
 
 _REDIS_ERRORS = (RedisError, OSError)
+# The keys of the one venue a version without events kept, as venue:{<id>}:<name>.
+_VENUE_KEY_NAMES = ("seats", "holds", "expiry", "version", "counts", "cooldown", "digest")
 _UNAVAILABLE = "The event store is unavailable; try again shortly"
 
 
@@ -250,6 +253,7 @@ class EventRegistry:
                 return
         except _REDIS_ERRORS as exc:
             raise StoreUnavailable(_UNAVAILABLE) from exc
+        await self._adopt_venue_keys()
         plan = self._default_plan
         spec = EventSpec(
             name=DEFAULT_NAME,
@@ -259,6 +263,22 @@ class EventRegistry:
             hold_seconds=self._settings.hold_seconds,
         )
         await self.create(spec, event_id=self.default_id)
+
+    async def _adopt_venue_keys(self) -> None:
+        """Move the seats a version without events kept (``venue:{<id>}:*``) to the default
+        event's keys, so an upgrade keeps every hold and booking."""
+        old = f"venue:{{{self.default_id}}}"
+        try:
+            if not await self._redis.exists(f"{old}:seats") or await self._redis.exists(
+                event_key(self.default_id, "seats")
+            ):
+                return
+            for name in _VENUE_KEY_NAMES:
+                with contextlib.suppress(ResponseError):  # gone: another process moved it
+                    await self._redis.renamenx(f"{old}:{name}", event_key(self.default_id, name))
+        except _REDIS_ERRORS as exc:
+            raise StoreUnavailable(_UNAVAILABLE) from exc
+        logger.info("venue keys adopted by the default event", extra={"event": self.default_id})
 
     async def _load(self, event_id: str, *, listed: bool = True) -> Event | None:
         """Read a stored event into this process; None if it is not (or not yet) stored.
@@ -284,7 +304,8 @@ class EventRegistry:
             # The default event's holds last HOLD_SECONDS as configured now, as they
             # always have, whatever it was when the event was first created.
             info = info.model_copy(update={"hold_seconds": self._settings.hold_seconds})
-        _, layout = parse_plan(plan_json)
+        # A big plan takes a while to check: off the event loop, so seat calls go on.
+        _, layout = await asyncio.to_thread(parse_plan, plan_json)
         event = Event(info, plan_json, self._store(info, layout))
         # Recreates seats Redis lost and, first, whatever derives from them (the digest,
         # the hold counts) if an older version wrote them.

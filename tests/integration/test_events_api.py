@@ -258,3 +258,20 @@ async def test_events_operator_bodies_follow_the_content_type_rule(api: httpx.As
     assert "Field 'state'" in assert_error(
         await api.post(path, json={"state": "sold_out"}, headers=OPERATOR), 400
     )
+
+
+async def test_events_on_a_shipped_plan(api: httpx.AsyncClient) -> None:
+    """An event on the shipped theatre plan sells its seats with their own ids and categories."""
+    event = await create_event(
+        api, "Theatre Night", "theatre", {"Stalls": 45, "Circle": 30, "Box": 80}
+    )
+    assert event["plan_name"] == "theatre"
+    assert event["seats_total"] > 1000
+    seats = await _seats(api, event["id"])
+    assert len(seats) == event["seats_total"]
+    first = next(iter(seats.values()))
+    held = await event_call(api, event["id"], "select", first["id"], user_id="u1")
+    assert held.status_code == 200, held.text
+    assert held.json()["seat"]["category"] in {"Stalls", "Circle", "Box"}
+    venue = (await api.get(f"/api/events/{event['id']}/venue")).json()
+    assert "rows" not in venue

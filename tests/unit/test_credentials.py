@@ -33,8 +33,7 @@ def test_credentials_redis_acl_holds_hashes_and_keeps_the_default_user_whole(
 
 
 def test_credentials_nats_only_booking_publishes_seat_events(tmp_path: Path) -> None:
-    """In the NATS users, booking may publish seats.> and events.>, and edge may only
-    subscribe to them."""
+    """In the NATS users, booking may publish seats.> and events.>, edge only subscribe."""
     credentials.ensure(tmp_path)
     booking, edge = (tmp_path / credentials.NATS_CONF).read_text().split("{user: ")[1:]
     assert booking.startswith("booking,")
