@@ -1,22 +1,37 @@
 /**
  * The live seat booking page: wires the connection, the seat map and the panel.
  *
- * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token; the
- * SUBSCRIBE_ACK names our user and our holder tag and carries the token to keep (a
- * fresh one when ours no longer verified); VENUE_STATE draws the whole map (and
- * resyncs it after every reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE
+ * The event shown is `/?event=ID`, else the edge's default event; the other events
+ * are listed as links. Its plan (`GET /api/events/{id}/plan`, cached by the browser)
+ * is drawn once as SVG, its prices (`GET /api/events/{id}`) fill the legend and the
+ * step-through. A venue without a plan (the seed's grid, which names no event) is drawn
+ * as a grid from the rows and columns of its seats.
+ *
+ * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token, the event
+ * and `compact: true`; the SUBSCRIBE_ACK names our user and our holder tag and carries
+ * the token to keep (a fresh one when ours no longer verified); VENUE_STATE, compact
+ * (only seats that are not available) or full, sets every seat (and resyncs after every
+ * reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE
  * and ERROR frames answer our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT, and a response
  * may carry a renewed session token. A hold is ours when its `holder` is our tag,
  * never because of its user id. Server text only ever reaches the page through
- * textContent.
+ * textContent. Frames are handled one after another, so updates that arrive while a
+ * plan is still loading wait for it.
  */
 
+import { showBlocks } from './js/blocks.js';
+import { fetchEvent, fetchEvents, fetchPlan } from './js/catalog.js';
 import { serverNow, syncClock } from './js/clock.js';
 import { Connection } from './js/connection.js';
+import { markCurrent, showEvents } from './js/events-list.js';
+import { priceFormatter, showLegend } from './js/legend.js';
 import { Panel } from './js/panel.js';
+import { gridPlan, readPlan } from './js/plan.js';
 import { AVAILABLE, BOOKED, HELD, SeatMap } from './js/seatmap.js';
 import { loadSession, saveSession } from './js/session.js';
 import { ConnectionIndicator, Messages } from './js/status.js';
+import { StepThrough } from './js/step-through.js';
+import { Zoom } from './js/zoom.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_MESSAGE_LENGTH = 300;
@@ -49,11 +64,49 @@ export class SeatBookingApp {
   #confirmedHold = null;
   /** Whether the user has been told the connection is down. */
   #toldDown = false;
+  /** The event asked for in the URL, then the one the edge shows (null: the seed's venue). */
+  #eventId = new URLSearchParams(location.search).get('event');
+  /** The event whose plan is drawn: {key, eventId}; null before the first plan. */
+  #shown = null;
+  /** A plan being fetched: {eventId, promise}. */
+  #loading = null;
+  /** Frames wait here for the one before them (a VENUE_STATE may wait for its plan). */
+  #frames = Promise.resolve();
+  /** Whether a hold asked for from the lists should move focus to Book once it is ours. */
+  #focusBook = false;
+  #price = priceFormatter({}, 'EUR');
 
   #grid = byId('seat-map');
   #messages = new Messages(byId('messages'));
   #indicator = new ConnectionIndicator(byId('connection-status'), byId('connection-text'));
-  #map = new SeatMap(this.#grid, (seatId) => this.#chooseSeat(seatId));
+  #zoom = new Zoom(byId('map-viewport'), this.#grid, {
+    zoomIn: byId('zoom-in'),
+    zoomOut: byId('zoom-out'),
+    fit: byId('zoom-fit'),
+  });
+  #map = new SeatMap(this.#grid, {
+    onChoose: (seatId) => this.#chooseSeat(seatId),
+    onFocus: (place) => this.#zoom.reveal(place.x, place.y),
+    onRepaint: (seatId) => this.#steps.seatChanged(seatId),
+  });
+  #steps = new StepThrough(
+    {
+      root: byId('step-through'),
+      block: byId('step-block'),
+      row: byId('step-row'),
+      seat: byId('step-seat'),
+      hold: byId('step-hold'),
+    },
+    {
+      map: this.#map,
+      price: (category) => this.#price(category),
+      onHold: (seatId) => {
+        this.#focusBook = true;
+        this.#chooseSeat(seatId);
+      },
+      onBlock: (zone) => this.#zoom.zoomTo(zone.box),
+    },
+  );
   #panel = new Panel(
     {
       title: byId('panel-seat'),
@@ -86,16 +139,24 @@ export class SeatBookingApp {
     ERROR: (data) => this.#onError(data),
   };
 
-  /** Show the page's initial state and connect. */
+  /** Show the page's initial state, start fetching the event's plan, and connect. */
   start() {
     this.#map.setHolder(this.#session.holder);
     this.#showUser();
     this.#panel.idle();
+    if (this.#eventId !== null) this.#loadPlan(this.#eventId);
+    fetchEvents().then(
+      (events) => showEvents(byId('events'), byId('events-list'), events, this.#eventId),
+      () => {},
+    );
     this.#connection.start();
   }
 
   #onFrame(type, data) {
-    if (Object.hasOwn(this.#handlers, type)) this.#handlers[type](data);
+    if (!Object.hasOwn(this.#handlers, type)) return;
+    this.#frames = this.#frames
+      .then(() => this.#handlers[type](data))
+      .catch((error) => console.error('frame %s failed', type, error));
   }
 
   #onClose() {
@@ -122,8 +183,9 @@ export class SeatBookingApp {
   }
 
   #subscribe() {
-    const data = { user_id: this.#session.userId };
+    const data = { user_id: this.#session.userId, compact: true };
     if (this.#session.token) data.session_token = this.#session.token;
+    if (this.#eventId !== null) data.event_id = this.#eventId;
     this.#connection.send('SUBSCRIBE', data);
   }
 
@@ -145,10 +207,12 @@ export class SeatBookingApp {
     this.#refreshPanel();
   }
 
-  #onVenueState(data) {
+  async #onVenueState(data) {
     if (!Array.isArray(data.seats)) return;
+    if (!(await this.#showPlan(data))) return;
     if (Number.isFinite(data.hold_seconds)) this.#showHoldSeconds(data.hold_seconds);
     this.#map.render(data);
+    this.#steps.refresh();
     this.#confirmedHold = null;
     this.#grid.setAttribute('aria-busy', 'false');
     this.#grid.classList.remove('stale');
@@ -163,6 +227,7 @@ export class SeatBookingApp {
   }
 
   #onSeatUpdate(data) {
+    if (typeof data.event_id === 'string' && data.event_id !== this.#shown?.eventId) return;
     const result = this.#map.apply(data);
     if (result === null) return;
     const { seat, previous } = result;
@@ -225,6 +290,8 @@ export class SeatBookingApp {
         mine ? `You booked seat ${seatId}.` : `Seat ${seatId} is already booked.`,
         mine ? 'info' : 'error',
       );
+    } else if (seat.blocked === true) {
+      this.#messages.say(`Seat ${seatId} is not for sale.`, 'error');
     } else if (seat.status === HELD) {
       this.#messages.say(
         `Seat ${seatId} is held by someone else right now. It frees up if they do not book it.`,
@@ -285,7 +352,11 @@ export class SeatBookingApp {
     const focusInPanel = this.#panel.hasFocus();
     this.#showPanel();
     const focused = document.activeElement;
-    if (focusInPanel && shown !== null && (focused === document.body || focused?.disabled)) {
+    const book = byId('book-btn');
+    if (this.#focusBook && !book.disabled) {
+      this.#focusBook = false;
+      book.focus();
+    } else if (focusInPanel && shown !== null && (focused === document.body || focused?.disabled)) {
       this.#map.focus(shown);
     }
   }
@@ -309,6 +380,58 @@ export class SeatBookingApp {
       `${this.#map.availableCount()} of ${this.#map.size} seats available`;
   }
 
+  /**
+   * Make sure the plan of the VENUE_STATE's event is drawn; false if it cannot be.
+   * A new plan is drawn once; the same event's next VENUE_STATE only repaints seats.
+   */
+  async #showPlan(data) {
+    const eventId = typeof data.event_id === 'string' ? data.event_id : null;
+    if (this.#shown !== null && this.#shown.eventId === eventId) return true;
+    const { info, plan } = eventId === null ? {} : await this.#loadPlan(eventId);
+    const drawn = plan ?? (data.seats.every(isGridSeat) && data.compact !== true ? gridPlan(data.seats) : null);
+    if (drawn === null || drawn.seats.size === 0) {
+      byId('available-count').textContent = 'This event has no seating plan to show.';
+      return false;
+    }
+    this.#eventId = eventId;
+    this.#shown = { eventId };
+    this.#price = priceFormatter(info?.prices, info?.currency);
+    this.#draw(drawn);
+    this.#showEvent(info);
+    markCurrent(byId('events-list'), eventId);
+    return true;
+  }
+
+  /** Fetch an event's details and plan (once per event); either may come back null. */
+  #loadPlan(eventId) {
+    if (this.#loading?.eventId !== eventId) {
+      const promise = Promise.all([
+        fetchEvent(eventId).catch(() => null),
+        fetchPlan(eventId).catch(() => null),
+      ]).then(([info, planData]) => ({ info, plan: planData === null ? null : readPlan(planData) }));
+      this.#loading = { eventId, promise };
+    }
+    return this.#loading.promise;
+  }
+
+  #draw(plan) {
+    const started = performance.now();
+    this.#map.draw(plan);
+    performance.measure('plan-render', { start: started, end: performance.now() });
+    this.#zoom.setPlan(plan);
+    showLegend(byId('legend'), plan, this.#price);
+    showBlocks(byId('blocks'), byId('blocks-list'), plan, (zone) => this.#zoom.zoomTo(zone.box));
+    this.#steps.load();
+  }
+
+  #showEvent(info) {
+    const title = byId('event-title');
+    title.hidden = typeof info?.name !== 'string';
+    title.textContent = info?.name ?? '';
+    if (typeof info?.name === 'string') document.title = `${info.name} · Concert Seat Booking`;
+    if (Number.isFinite(info?.hold_seconds)) this.#showHoldSeconds(info.hold_seconds);
+  }
+
   #showHoldSeconds(seconds) {
     this.#panel.setHoldSeconds(seconds);
     byId('hold-seconds').textContent = String(Math.round(seconds));
@@ -322,6 +445,11 @@ export class SeatBookingApp {
 function socketUrl() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/ws`;
+}
+
+/** A seat of the seed's grid VENUE_STATE, which places seats by row and column. */
+function isGridSeat(seat) {
+  return typeof seat?.id === 'string' && Number.isInteger(seat.row) && Number.isInteger(seat.col);
 }
 
 function text(value) {
