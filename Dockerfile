@@ -8,6 +8,7 @@ COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY booking_service ./booking_service
 COPY edge_server ./edge_server
+COPY venues ./venues
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /app app && mkdir /data && chown app /data
 USER app
 

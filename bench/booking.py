@@ -15,7 +15,8 @@ from pathlib import Path
 
 from bench.http_load import run_load
 from bench.stats import summary
-from shared.venue import Venue
+from shared.plans.grid import grid_plan
+from shared.plans.layout import SeatLayout
 from tests.servers import BookingProcess, NatsServer, RedisServer
 
 
@@ -30,7 +31,7 @@ def main() -> None:
 
     cols = 10
     rows = max(10, math.ceil(args.clients / cols))
-    venue = Venue("main", rows, cols)
+    layout = SeatLayout.from_plan(grid_plan(rows, cols))
     with tempfile.TemporaryDirectory(prefix="bench-booking-") as tmp:
         root = Path(tmp)
         redis_server = RedisServer(root / "redis", appendonly=True)
@@ -55,7 +56,7 @@ def main() -> None:
             result = run_load(
                 "127.0.0.1",
                 booking.port,
-                list(venue.seat_ids[: args.clients]),
+                list(layout.seat_ids[: args.clients]),
                 processes=args.load_processes,
                 warmup=args.warmup,
                 duration=args.duration,

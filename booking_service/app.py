@@ -44,7 +44,8 @@ def _build_services(settings: BookingSettings) -> Services:
         redis=redis,
         store=SeatStore(
             redis,
-            settings.venue(),
+            settings.layout(),
+            venue_id=settings.venue_id,
             hold_ms=settings.hold_ms,
             max_holds=settings.max_holds_per_session,
             cooldown_ms=settings.rehold_cooldown_ms,

@@ -36,7 +36,7 @@ from booking_service.errors import (
 )
 from booking_service.lua_scripts import Scripts
 from shared.constants import ChangeType
-from shared.venue import Venue
+from shared.plans.layout import SeatLayout
 
 __all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "VenueState", "venue_keys"]
 
@@ -116,25 +116,35 @@ def _redis_errors() -> Iterator[None]:
 
 
 class SeatStore:
-    """Seat state of one venue in Redis."""
+    """Seat state of one venue (``venue_id``, with the seats of ``layout``) in Redis."""
 
     def __init__(
-        self, redis: Redis, venue: Venue, *, hold_ms: int, max_holds: int, cooldown_ms: int
+        self,
+        redis: Redis,
+        layout: SeatLayout,
+        *,
+        venue_id: str,
+        hold_ms: int,
+        max_holds: int,
+        cooldown_ms: int,
     ) -> None:
         self._redis = redis
-        self._venue = venue
+        self._layout = layout
+        self._venue_id = venue_id
         self._hold_ms = hold_ms
         self._max_holds = max_holds
         self._cooldown_ms = cooldown_ms
-        self._keys = venue_keys(venue.venue_id)
+        self._keys = venue_keys(venue_id)
         self._scripts = Scripts.register(redis)
-        self._layout_args = [
-            part for seat_id, (row, col) in venue.positions.items() for part in (seat_id, row, col)
-        ]
+        self._layout_args = [part for seat in layout for part in (seat.id, seat.row, seat.col)]
 
     @property
-    def venue(self) -> Venue:
-        return self._venue
+    def layout(self) -> SeatLayout:
+        return self._layout
+
+    @property
+    def venue_id(self) -> str:
+        return self._venue_id
 
     async def initialise(self) -> int:
         """Create the venue's missing seats (never touching existing ones); returns how many."""
@@ -206,10 +216,10 @@ class SeatStore:
         """Every seat of the layout at one consistent version."""
         with _redis_errors():
             version, digest, flat = await self._scripts.read_venue(keys=self._keys)
-            if len(flat) < 2 * self._venue.size and await self.initialise():
+            if len(flat) < 2 * len(self._layout) and await self.initialise():
                 version, digest, flat = await self._scripts.read_venue(keys=self._keys)
         by_id = dict(zip(flat[::2], flat[1::2], strict=True))
-        ordered = [by_id[seat_id.encode()] for seat_id in self._venue.seat_ids]
+        ordered = [by_id[seat_id.encode()] for seat_id in self._layout.seat_ids]
         return Snapshot(int(version), digest.decode(), b"[" + b",".join(ordered) + b"]")
 
     async def state(self) -> VenueState:
@@ -220,7 +230,7 @@ class SeatStore:
 
     async def _run(self, seat_id: str, call: Callable[[], Awaitable[Any]]) -> list[Any]:
         """Run a seat script, recreating the venue once if Redis lost it."""
-        if seat_id not in self._venue:
+        if seat_id not in self._layout:
             raise SeatNotFound(f"Seat {seat_id} does not exist")
         with _redis_errors():
             reply: list[Any] = await call()

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from shared.identifiers import (
+    SEAT_ID_MAX_LENGTH,
     SESSION_TOKEN_MAX_LENGTH,
     USER_ID_MAX_LENGTH,
     is_seat_id,
@@ -88,7 +89,10 @@ def parse_command(raw: str | bytes) -> Command:
     if not isinstance(seat_id, str):
         raise ProtocolError("Field 'seat_id' is required and must be a string like 'A1'")
     if not is_seat_id(seat_id):
-        raise ProtocolError("Field 'seat_id' has an invalid format; expected a seat like 'A1'")
+        raise ProtocolError(
+            f"Field 'seat_id' has an invalid format "
+            f"(1-{SEAT_ID_MAX_LENGTH} letters, digits, _ or -)"
+        )
     # The claimed user id is only a hint (commands act as the session): one that is
     # not a valid user id is not an error, it is just not used.
     user_id = _optional_string(data, "user_id", CLAIMED_USER_ID_MAX_LENGTH)

@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.venue import Venue
+from shared.plans.grid import grid_plan
+from shared.plans.layout import SeatLayout
 
 __all__ = [
     "DEFAULT_DATA_DIR",
@@ -41,9 +42,9 @@ class ServiceSettings(BaseSettings):
     venue_cols: int = Field(10, ge=1, le=999)
     log_level: str = Field("info", pattern=r"(?i)^(debug|info|warning|error)$")
 
-    def venue(self) -> Venue:
-        """The configured venue layout."""
-        return Venue(self.venue_id, self.venue_rows, self.venue_cols)
+    def layout(self) -> SeatLayout:
+        """The configured venue layout: a VENUE_ROWS x VENUE_COLS grid hall, ids A1 …."""
+        return SeatLayout.from_plan(grid_plan(self.venue_rows, self.venue_cols))
 
     def nats_servers(self) -> list[str]:
         """``NATS_URL`` split on commas, so a cluster can be given as a list."""

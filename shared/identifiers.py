@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "SEAT_ID_MAX_LENGTH",
     "SEAT_ID_PATTERN",
     "SESSION_TOKEN_MAX_LENGTH",
     "USER_ID_MAX_LENGTH",
@@ -21,7 +22,10 @@ __all__ = [
 
 USER_ID_MAX_LENGTH = 64
 SESSION_TOKEN_MAX_LENGTH = 512
-SEAT_ID_PATTERN = r"^[A-Z]{1,3}[1-9][0-9]{0,3}$"
+SEAT_ID_MAX_LENGTH = 32
+# Letters, digits, ``_`` and ``-`` only, so a seat id is safe in Redis keys, NATS
+# subjects and HTML attributes as it is.
+SEAT_ID_PATTERN = rf"^[A-Za-z0-9_-]{{1,{SEAT_ID_MAX_LENGTH}}}$"
 USER_ID_PATTERN = rf"^[A-Za-z0-9_.@:-]{{1,{USER_ID_MAX_LENGTH}}}$"
 
 _SEAT_ID = re.compile(SEAT_ID_PATTERN)
@@ -29,7 +33,7 @@ _USER_ID = re.compile(USER_ID_PATTERN)
 
 
 def is_seat_id(value: str) -> bool:
-    """Whether the whole of ``value`` is a seat id: row letters and 1-based column (``A1``)."""
+    """Whether the whole of ``value`` is a seat id: 1-32 letters, digits, ``_`` or ``-``."""
     return _SEAT_ID.fullmatch(value) is not None
 
 

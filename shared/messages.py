@@ -27,7 +27,7 @@ __all__ = [
 
 SEAT_ID_FIELD = Field(
     pattern=SEAT_ID_PATTERN,
-    description="Row letters and 1-based column, e.g. A1",
+    description="1-32 letters, digits, _ or -, e.g. A1 or BAL-A1",
     examples=["A1"],
 )
 

@@ -35,15 +35,14 @@ async def list_seats(request: Request) -> Response:
 async def venue(request: Request) -> Response:
     services = services_of(request)
     snapshot = await services.store.snapshot()
-    layout = services.store.venue
-    return json_response(
-        {
-            "venue_id": layout.venue_id,
-            "version": snapshot.version,
-            "digest": snapshot.digest,
-            "rows": layout.rows,
-            "cols": layout.cols,
-            "hold_seconds": services.settings.hold_seconds,
-            "seats": orjson.Fragment(snapshot.seats_json),
-        }
-    )
+    store = services.store
+    body: dict[str, Any] = {
+        "venue_id": store.venue_id,
+        "version": snapshot.version,
+        "digest": snapshot.digest,
+    }
+    if store.layout.grid_shape is not None:
+        body["rows"], body["cols"] = store.layout.grid_shape
+    body["hold_seconds"] = services.settings.hold_seconds
+    body["seats"] = orjson.Fragment(snapshot.seats_json)
+    return json_response(body)

@@ -26,7 +26,8 @@ async def direct_store(
     client = Redis.from_url(settings.redis_url)
     yield SeatStore(
         client,
-        settings.venue(),
+        settings.layout(),
+        venue_id=settings.venue_id,
         hold_ms=settings.hold_ms,
         max_holds=settings.max_holds_per_session,
         cooldown_ms=settings.rehold_cooldown_ms,

@@ -34,9 +34,9 @@ BAD_BODIES: dict[str, tuple[bytes, int]] = {
     "unknown-seat": (_json(seat_id="Z99", user_id="u1"), 404),
     "unknown-column": (_json(seat_id="A11", user_id="u1"), 404),
     "seat-id-path": (_json(seat_id="../../etc", user_id="u1"), 400),
-    "seat-id-zero-column": (_json(seat_id="A0", user_id="u1"), 400),
+    "unknown-seat-zero-column": (_json(seat_id="A0", user_id="u1"), 404),
     "seat-id-empty": (_json(seat_id="", user_id="u1"), 400),
-    "seat-id-lowercase": (_json(seat_id="a1", user_id="u1"), 400),
+    "unknown-seat-lowercase": (_json(seat_id="a1", user_id="u1"), 404),
     "seat-id-newline": (_json(seat_id="A1\n", user_id="u1"), 400),
     "not-json": (b"seat_id=A1&user_id=u1", 400),
     "truncated-json": (b'{"seat_id": "A1", "user_id": "u1"', 400),
@@ -131,9 +131,10 @@ async def test_bad_session_request_is_a_clear_4xx(
 async def test_seat_id_must_match_exactly(
     api: httpx.AsyncClient,
 ) -> None:
-    """Seat ids are exact: 'J10' exists, 'J010' and 'K1' do not."""
+    """Seat ids are exact: 'J10' exists, 'J010', 'j10' and 'K1' do not."""
     assert (await seat_call(api, "select", "J10", user_id="u1")).status_code == 200
-    assert_error(await seat_call(api, "select", "J010", user_id="u1"), 400)
+    assert_error(await seat_call(api, "select", "J010", user_id="u1"), 404)
+    assert_error(await seat_call(api, "select", "j10", user_id="u1"), 404)
     assert_error(await seat_call(api, "select", "K1", user_id="u1"), 404)
 
 

@@ -38,7 +38,7 @@ def test_protocol_invalid_claimed_user_id_on_a_command_is_ignored() -> None:
         ('{"type": ["SUBSCRIBE"]}', "'type' is required"),
         ('{"type": "SEAT_UPDATE"}', "Unknown message type 'SEAT_UPDATE'"),
         ('{"type": "SUBSCRIBE", "data": "x"}', "'data' must be a JSON object"),
-        ('{"type": "RELEASE_SEAT", "data": {"seat_id": "a1"}}', "invalid format"),
+        ('{"type": "RELEASE_SEAT", "data": {"seat_id": "a 1"}}', "invalid format"),
         ('{"type": "SELECT_SEAT", "data": {"seat_id": "A1\\n"}}', "'seat_id' has an invalid"),
         ('{"type": "BOOK_SEAT", "data": {"seat_id": "A1 "}}', "'seat_id' has an invalid"),
         ('{"type": "SUBSCRIBE", "data": {"user_id": "u1\\n"}}', "'user_id' has an invalid"),

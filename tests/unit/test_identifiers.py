@@ -9,13 +9,17 @@ from shared.identifiers import SESSION_TOKEN_MAX_LENGTH, is_seat_id, is_user_id
 from shared.messages import SeatRequest, SessionRequest
 
 
-@pytest.mark.parametrize("seat_id", ["A1", "J10", "ZZ999", "AAA1"])
+@pytest.mark.parametrize(
+    "seat_id", ["A1", "J10", "ZZ999", "AAA1", "a1", "A0", "BAL-A1", "B101-12_3", "x" * 32]
+)
 def test_identifiers_accept_seat_ids(seat_id: str) -> None:
-    """Row letters followed by a 1-based column are seat ids."""
+    """One to 32 letters, digits, ``_`` or ``-`` make a seat id."""
     assert is_seat_id(seat_id)
 
 
-@pytest.mark.parametrize("seat_id", ["A1\n", "A1 ", " A1", "a1", "A0", "A01", "A1\nB2", ""])
+@pytest.mark.parametrize(
+    "seat_id", ["A1\n", "A1 ", " A1", "A 1", "A1\nB2", "", "x" * 33, "é", "A.1", "../x"]
+)
 def test_identifiers_refuse_seat_ids_with_anything_around_them(seat_id: str) -> None:
     """A trailing newline or space, or any other extra character, makes no seat id."""
     assert not is_seat_id(seat_id)
@@ -44,3 +48,8 @@ def test_identifiers_token_length_limit_is_the_models() -> None:
         SeatRequest.model_validate(
             {"seat_id": "A1", "session_token": "t" * (SESSION_TOKEN_MAX_LENGTH + 1)}
         )
+
+
+def test_identifiers_rest_bodies_accept_multi_zone_seat_ids() -> None:
+    """The REST body model takes the ids of multi-zone plans, such as BAL-A1."""
+    assert SeatRequest.model_validate({"seat_id": "BAL-A1"}).seat_id == "BAL-A1"
