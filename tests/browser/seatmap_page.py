@@ -43,8 +43,8 @@ class SeatMapPage:
         self.page: Page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
         self.base_url = base_url
 
-    def open(self, *, user_id: str | None = None) -> SeatMapPage:
-        """Load the page and wait until it is live with the map drawn.
+    def open(self, *, user_id: str | None = None, event_id: str | None = None) -> SeatMapPage:
+        """Load the page (of ``event_id``, else the default event) until it is live with the map.
 
         ``user_id`` is what the page claims to be (as if typed into its stored session),
         without a session token: how someone impersonating another visitor starts.
@@ -54,7 +54,8 @@ class SeatMapPage:
             self.page.add_init_script(
                 f"localStorage.setItem({json.dumps(STORAGE_KEY)}, {json.dumps(stored)});"
             )
-        self.page.goto(self.base_url)
+        query = "" if event_id is None else f"/?event={event_id}"
+        self.page.goto(self.base_url + query)
         self.wait_live()
         return self
 
@@ -82,6 +83,28 @@ class SeatMapPage:
             expect(seat).to_have_class(re.compile(r"\bmine\b"), timeout=timeout_ms)
         elif mine is False:
             expect(seat).not_to_have_class(re.compile(r"\bmine\b"), timeout=timeout_ms)
+
+    def zoom_scale(self) -> float:
+        """The map's zoom: the scale in the transform Panzoom gives the map's canvas."""
+        transform = self.page.locator("#seat-map").evaluate("(el) => el.style.transform")
+        found = re.search(r"scale\(([\d.]+)\)", transform)
+        return float(found.group(1)) if found else 1.0
+
+    def focused(self) -> dict[str, str | None]:
+        """The focused element's id, seat id and class."""
+        return self.page.evaluate(
+            "({id: document.activeElement?.id ?? null,"
+            " seat: document.activeElement?.dataset?.seatId ?? null,"
+            " cls: document.activeElement?.getAttribute('class') ?? null})"
+        )
+
+    def tab_to(self, element_id: str, *, limit: int = 60) -> None:
+        """Press Tab until the element with ``element_id`` has focus."""
+        for _ in range(limit):
+            if self.focused()["id"] == element_id:
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"Tab never reached #{element_id}")
 
     def select(self, seat_id: str) -> None:
         self.seat(seat_id).click()

@@ -114,3 +114,17 @@ def test_plan_view_compact_state_leaves_unlisted_seats_available(page: Page) -> 
     assert classes["B1-1-1"] == "seat available"
     assert classes["B2-1-1"] == "seat blocked"
     assert sum(value == "seat available" for value in classes.values()) == len(classes) - 1
+
+
+@pytest.mark.parametrize("name", ["hall", "theatre"])
+def test_plan_view_draws_every_seat_of_a_shipped_plan(page: Page, name: str) -> None:
+    """Each shipped plan draws one circle per seat, plus its areas (the stage among them)."""
+    path = shipped_plan(name)
+    if path is None:
+        pytest.skip(f"venues/{name}.json is not shipped on this branch")
+    plan = json.loads(path.read_text())
+    seats = sum(len(row["seats"]) for zone in plan["zones"] for row in zone["rows"])
+    page.evaluate("(plan) => window.harness.draw(plan)", plan)
+    page.screenshot(path=str(ARTIFACTS / f"plan-view-{name}.png"))
+    assert page.locator("circle[data-seat-id]").count() == seats
+    assert page.locator(".areas text", has_text="Stage").count() == 1
