@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
 LIVE_TIMEOUT_MS = 10_000
 # Where frontend/js/session.js keeps the page's session.
 STORAGE_KEY = "seat-booking.session"
+# The scale in the CSS transform Panzoom (frontend/js/zoom.js) sets on the map's canvas.
+ZOOM_SCALE = """() => {
+  const found = /scale\\(([\\d.]+)\\)/.exec(document.getElementById('seat-map').style.transform);
+  return found ? Number(found[1]) : 1;
+}"""
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -86,17 +91,26 @@ class SeatMapPage:
 
     def zoom_scale(self) -> float:
         """The map's zoom: the scale in the transform Panzoom gives the map's canvas."""
-        transform = self.page.locator("#seat-map").evaluate("(el) => el.style.transform")
-        found = re.search(r"scale\(([\d.]+)\)", transform)
-        return float(found.group(1)) if found else 1.0
+        return float(self.page.evaluate(ZOOM_SCALE))
+
+    def wait_zoom(self, relation: str, value: float, timeout_ms: int = 3000) -> float:
+        """Wait until the zoom is ``relation`` ("<", ">" or "==") ``value``; returns it."""
+        test = {"<": "scale < value", ">": "scale > value", "==": "scale === value"}[relation]
+        self.page.wait_for_function(
+            f"(value) => {{ const scale = ({ZOOM_SCALE})(); return {test}; }}",
+            arg=value,
+            timeout=timeout_ms,
+        )
+        return self.zoom_scale()
 
     def focused(self) -> dict[str, str | None]:
         """The focused element's id, seat id and class."""
-        return self.page.evaluate(
+        focused: dict[str, str | None] = self.page.evaluate(
             "({id: document.activeElement?.id ?? null,"
             " seat: document.activeElement?.dataset?.seatId ?? null,"
             " cls: document.activeElement?.getAttribute('class') ?? null})"
         )
+        return focused
 
     def tab_to(self, element_id: str, *, limit: int = 60) -> None:
         """Press Tab until the element with ``element_id`` has focus."""

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.plan_harness import arena_plan, serve_harness, shipped_plan
@@ -42,7 +42,12 @@ def page(chromium: Browser, harness_url: str) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def keep_error(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", keep_error)
     page.goto(harness_url)
     page.wait_for_function("window.harnessReady === true")
     yield page
