@@ -16,7 +16,7 @@ OpenPage = Callable[[ScriptStack], SeatMapPage]
 def test_venue_map_zooms_with_buttons_wheel_and_keys(
     web_stack: ScriptStack, open_page: OpenPage
 ) -> None:
-    """Zoom in zooms in, the wheel zooms, zoom out zooms out, 0 on the map and Fit show the whole plan."""
+    """Zoom buttons, the wheel, the 0 key and Fit each change the map's zoom."""
     page = open_page(web_stack)
     assert page.zoom_scale() == 1.0
     page.page.locator("#zoom-in").click()
