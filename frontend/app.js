@@ -19,19 +19,15 @@
  * plan is still loading wait for it.
  */
 
-import { showBlocks } from './js/blocks.js';
-import { fetchEvent, fetchEvents, fetchPlan } from './js/catalog.js';
+import { fetchEvents } from './js/catalog.js';
 import { serverNow, syncClock } from './js/clock.js';
 import { Connection } from './js/connection.js';
 import { markCurrent, showEvents } from './js/events-list.js';
-import { priceFormatter, showLegend } from './js/legend.js';
 import { Panel } from './js/panel.js';
-import { gridPlan, readPlan } from './js/plan.js';
-import { AVAILABLE, BOOKED, HELD, SeatMap } from './js/seatmap.js';
+import { AVAILABLE, BOOKED, HELD } from './js/seatmap.js';
 import { loadSession, saveSession } from './js/session.js';
 import { ConnectionIndicator, Messages } from './js/status.js';
-import { StepThrough } from './js/step-through.js';
-import { Zoom } from './js/zoom.js';
+import { VenueView } from './js/venue-view.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_MESSAGE_LENGTH = 300;
@@ -66,47 +62,39 @@ export class SeatBookingApp {
   #toldDown = false;
   /** The event asked for in the URL, then the one the edge shows (null: the seed's venue). */
   #eventId = new URLSearchParams(location.search).get('event');
-  /** The event whose plan is drawn: {key, eventId}; null before the first plan. */
-  #shown = null;
-  /** A plan being fetched: {eventId, promise}. */
-  #loading = null;
   /** Frames wait here for the one before them (a VENUE_STATE may wait for its plan). */
   #frames = Promise.resolve();
   /** Whether a hold asked for from the lists should move focus to Book once it is ours. */
   #focusBook = false;
-  #price = priceFormatter({}, 'EUR');
 
   #grid = byId('seat-map');
   #messages = new Messages(byId('messages'));
   #indicator = new ConnectionIndicator(byId('connection-status'), byId('connection-text'));
-  #zoom = new Zoom(byId('map-viewport'), this.#grid, {
-    zoomIn: byId('zoom-in'),
-    zoomOut: byId('zoom-out'),
-    fit: byId('zoom-fit'),
-  });
-  #map = new SeatMap(this.#grid, {
-    onChoose: (seatId) => this.#chooseSeat(seatId),
-    onFocus: (place) => this.#zoom.reveal(place.x, place.y),
-    onRepaint: (seatId) => this.#steps.seatChanged(seatId),
-  });
-  #steps = new StepThrough(
+  #venue = new VenueView(
     {
-      root: byId('step-through'),
-      block: byId('step-block'),
-      row: byId('step-row'),
-      seat: byId('step-seat'),
-      hold: byId('step-hold'),
+      viewport: byId('map-viewport'),
+      map: this.#grid,
+      zoomIn: byId('zoom-in'),
+      zoomOut: byId('zoom-out'),
+      zoomFit: byId('zoom-fit'),
+      legend: byId('legend'),
+      blocks: byId('blocks'),
+      blocksList: byId('blocks-list'),
+      steps: byId('step-through'),
+      stepBlock: byId('step-block'),
+      stepRow: byId('step-row'),
+      stepSeat: byId('step-seat'),
+      stepHold: byId('step-hold'),
     },
     {
-      map: this.#map,
-      price: (category) => this.#price(category),
-      onHold: (seatId) => {
+      onChoose: (seatId) => this.#chooseSeat(seatId),
+      onStepHold: (seatId) => {
         this.#focusBook = true;
         this.#chooseSeat(seatId);
       },
-      onBlock: (zone) => this.#zoom.zoomTo(zone.box),
     },
   );
+  #map = this.#venue.map;
   #panel = new Panel(
     {
       title: byId('panel-seat'),
@@ -144,7 +132,7 @@ export class SeatBookingApp {
     this.#map.setHolder(this.#session.holder);
     this.#showUser();
     this.#panel.idle();
-    if (this.#eventId !== null) this.#loadPlan(this.#eventId);
+    if (this.#eventId !== null) this.#venue.load(this.#eventId);
     fetchEvents().then(
       (events) => showEvents(byId('events'), byId('events-list'), events, this.#eventId),
       () => {},
@@ -209,10 +197,10 @@ export class SeatBookingApp {
 
   async #onVenueState(data) {
     if (!Array.isArray(data.seats)) return;
-    if (!(await this.#showPlan(data))) return;
+    if (!(await this.#showVenue(data))) return;
     if (Number.isFinite(data.hold_seconds)) this.#showHoldSeconds(data.hold_seconds);
     this.#map.render(data);
-    this.#steps.refresh();
+    this.#venue.refresh();
     this.#confirmedHold = null;
     this.#grid.setAttribute('aria-busy', 'false');
     this.#grid.classList.remove('stale');
@@ -227,7 +215,7 @@ export class SeatBookingApp {
   }
 
   #onSeatUpdate(data) {
-    if (typeof data.event_id === 'string' && data.event_id !== this.#shown?.eventId) return;
+    if (typeof data.event_id === 'string' && data.event_id !== this.#venue.eventId) return;
     const result = this.#map.apply(data);
     if (result === null) return;
     const { seat, previous } = result;
@@ -380,48 +368,18 @@ export class SeatBookingApp {
       `${this.#map.availableCount()} of ${this.#map.size} seats available`;
   }
 
-  /**
-   * Make sure the plan of the VENUE_STATE's event is drawn; false if it cannot be.
-   * A new plan is drawn once; the same event's next VENUE_STATE only repaints seats.
-   */
-  async #showPlan(data) {
-    const eventId = typeof data.event_id === 'string' ? data.event_id : null;
-    if (this.#shown !== null && this.#shown.eventId === eventId) return true;
-    const { info, plan } = eventId === null ? {} : await this.#loadPlan(eventId);
-    const drawn = plan ?? (data.seats.every(isGridSeat) && data.compact !== true ? gridPlan(data.seats) : null);
-    if (drawn === null || drawn.seats.size === 0) {
+  /** Draw the VENUE_STATE's event if it is new to the page; false if it has no plan to show. */
+  async #showVenue(data) {
+    const shown = await this.#venue.show(data);
+    if (shown === false) {
       byId('available-count').textContent = 'This event has no seating plan to show.';
       return false;
     }
-    this.#eventId = eventId;
-    this.#shown = { eventId };
-    this.#price = priceFormatter(info?.prices, info?.currency);
-    this.#draw(drawn);
-    this.#showEvent(info);
-    markCurrent(byId('events-list'), eventId);
+    if (shown === true) return true;
+    this.#eventId = this.#venue.eventId;
+    this.#showEvent(shown.info);
+    markCurrent(byId('events-list'), this.#eventId);
     return true;
-  }
-
-  /** Fetch an event's details and plan (once per event); either may come back null. */
-  #loadPlan(eventId) {
-    if (this.#loading?.eventId !== eventId) {
-      const promise = Promise.all([
-        fetchEvent(eventId).catch(() => null),
-        fetchPlan(eventId).catch(() => null),
-      ]).then(([info, planData]) => ({ info, plan: planData === null ? null : readPlan(planData) }));
-      this.#loading = { eventId, promise };
-    }
-    return this.#loading.promise;
-  }
-
-  #draw(plan) {
-    const started = performance.now();
-    this.#map.draw(plan);
-    performance.measure('plan-render', { start: started, end: performance.now() });
-    this.#zoom.setPlan(plan);
-    showLegend(byId('legend'), plan, this.#price);
-    showBlocks(byId('blocks'), byId('blocks-list'), plan, (zone) => this.#zoom.zoomTo(zone.box));
-    this.#steps.load();
   }
 
   #showEvent(info) {
@@ -445,11 +403,6 @@ export class SeatBookingApp {
 function socketUrl() {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${location.host}/ws`;
-}
-
-/** A seat of the seed's grid VENUE_STATE, which places seats by row and column. */
-function isGridSeat(seat) {
-  return typeof seat?.id === 'string' && Number.isInteger(seat.row) && Number.isInteger(seat.col);
 }
 
 function text(value) {

@@ -7,7 +7,9 @@ const STATE_TEXT = { on_sale: 'On sale', scheduled: 'Sales not open yet', closed
 
 /** Show `events` (EventInfo objects) in `nav`, marking `currentId`. */
 export function showEvents(nav, list, events, currentId) {
-  const valid = Array.isArray(events) ? events.filter((event) => typeof event?.id === 'string') : [];
+  const valid = Array.isArray(events)
+    ? events.filter((event) => typeof event?.id === 'string')
+    : [];
   list.replaceChildren(...valid.map((event) => item(event, currentId)));
   nav.hidden = valid.length < 2;
 }
@@ -31,7 +33,9 @@ function item(event, currentId) {
   name.textContent = typeof event.name === 'string' ? event.name : event.id;
   const detail = document.createElement('span');
   detail.className = 'event-detail';
-  detail.textContent = [when(event.starts_at), STATE_TEXT[event.state]].filter(Boolean).join(' · ');
+  detail.textContent = [when(event.starts_at), STATE_TEXT[event.state]]
+    .filter(Boolean)
+    .join(' · ');
   link.append(name, detail);
   li.append(link);
   return li;

@@ -34,7 +34,9 @@ export function showLegend(list, plan, price) {
     const cost = price(name);
     return entry(swatch('available', color), cost ? `${name} · ${cost}` : name, 'legend-category');
   });
-  const states = STATES.map(([state, text]) => entry(swatch(state, '#6b7089'), text, 'legend-state'));
+  const states = STATES.map(([state, text]) =>
+    entry(swatch(state, '#6b7089'), text, 'legend-state'),
+  );
   list.replaceChildren(...categories, ...states);
 }
 

@@ -202,7 +202,11 @@ function label(area, cx, cy, caption = false) {
   if (!caption) {
     el.setAttribute(
       'transform',
-      placement(area.offset.x + num(area.position?.x), area.offset.y + num(area.position?.y), area.rotation),
+      placement(
+        area.offset.x + num(area.position?.x),
+        area.offset.y + num(area.position?.y),
+        area.rotation,
+      ),
     );
     el.setAttribute('fill', area.color || '#a9aed0');
   } else {

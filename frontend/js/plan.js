@@ -39,7 +39,9 @@ export function readPlan(data) {
     areas: [],
   };
   for (const category of list(data?.categories)) {
-    if (typeof category?.name === 'string') plan.categories.set(category.name, text(category.color));
+    if (typeof category?.name === 'string') {
+      plan.categories.set(category.name, text(category.color));
+    }
   }
   for (const zone of list(data?.zones)) readZone(plan, zone);
   for (const zone of plan.zones) zone.box = boxOf(zone, plan.seats);
@@ -89,7 +91,10 @@ function boxOf(zone, seats) {
   for (const row of zone.rows) {
     for (const id of row.seats) {
       const { x, y, r } = seats.get(id);
-      [x0, y0, x1, y1] = [Math.min(x0, x - r), Math.min(y0, y - r), Math.max(x1, x + r), Math.max(y1, y + r)];
+      x0 = Math.min(x0, x - r);
+      y0 = Math.min(y0, y - r);
+      x1 = Math.max(x1, x + r);
+      y1 = Math.max(y1, y + r);
     }
   }
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };

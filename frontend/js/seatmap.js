@@ -46,6 +46,7 @@ export function stateWord(seat, { mine = false, myBooking = false } = {}) {
 
 export class SeatMap {
   #view;
+  #label;
   #onChoose;
   #onFocus;
   #onRepaint;
@@ -59,11 +60,15 @@ export class SeatMap {
 
   /**
    * @param {HTMLElement} container  where the <svg> goes
-   * @param {{onChoose: (seatId: string) => void, onFocus?: (place: object) => void,
-   *          onRepaint?: (seatId: string) => void}} handlers
+   * @param {{label?: string, onChoose: (seatId: string) => void,
+   *          onFocus?: (place: object) => void, onRepaint?: (seatId: string) => void}} handlers
    */
-  constructor(container, { onChoose, onFocus = () => {}, onRepaint = () => {} }) {
+  constructor(
+    container,
+    { label = 'Seat map', onChoose, onFocus = () => {}, onRepaint = () => {} },
+  ) {
     this.#view = new PlanView(container);
+    this.#label = label;
     this.#onChoose = onChoose;
     this.#onFocus = onFocus;
     this.#onRepaint = onRepaint;
@@ -80,7 +85,7 @@ export class SeatMap {
   /** Draw `plan` with every seat available until a VENUE_STATE says otherwise. */
   draw(plan) {
     this.#plan = plan;
-    this.#view.draw(plan, { label: 'Seats. Arrow keys move between seats; Enter or Space picks one; + and − zoom.' });
+    this.#view.draw(plan, { label: this.#label });
     this.#records = new Map();
     for (const place of plan.seats.values()) {
       const seat = { id: place.id, status: AVAILABLE, name: displayName(plan, place) };
@@ -120,7 +125,8 @@ export class SeatMap {
     const version = Number.isFinite(update.version) ? update.version : null;
     if (version !== null && record.version !== null && version <= record.version) return null;
     const previous = record.seat;
-    const next = typeof update.seat?.id === 'string' ? update.seat : seatFromEvent(update, previous);
+    const next =
+      typeof update.seat?.id === 'string' ? update.seat : seatFromEvent(update, previous);
     record.seat = { ...next, name: previous.name };
     if (version !== null) record.version = version;
     this.#noteBooking(previous, record.seat);
@@ -205,13 +211,13 @@ export class SeatMap {
     if (mine) classes.push('mine');
     if (this.isMyBooking(seat)) classes.push('my-booking');
     el.setAttribute('class', classes.join(' '));
-    if (record.seat.id === this.#activeId) this.#label(record);
+    if (record.seat.id === this.#activeId) this.#nameActive(record);
     if (flash) pulse(el);
     this.#onRepaint(seat.id);
   }
 
   /** The active seat's accessible name; only it carries one, so 20,000 seats stay light. */
-  #label(record) {
+  #nameActive(record) {
     record.el.setAttribute('aria-label', `${seatName(record.seat)}, ${this.describe(record.seat)}`);
   }
 
@@ -226,7 +232,7 @@ export class SeatMap {
     const record = this.#records.get(seatId);
     record.el.setAttribute('tabindex', '0');
     record.el.setAttribute('role', 'button');
-    this.#label(record);
+    this.#nameActive(record);
     this.#activeId = seatId;
   }
 
