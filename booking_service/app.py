@@ -13,12 +13,13 @@ from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api import health, seats, sessions
-from booking_service.api.commands import COMMAND_PATHS, SeatCommands, openapi_paths
+from booking_service.api import admin, events, health, seats, sessions
+from booking_service.api.commands import SeatCommands, command_route, openapi_paths
 from booking_service.api.handlers import install_handlers
 from booking_service.changes import ChangePublisher, run_heartbeat
 from booking_service.errors import StoreUnavailable
-from booking_service.seats import SeatStore
+from booking_service.events.registry import EventRegistry
+from booking_service.operator import OperatorToken
 from booking_service.services import Services
 from booking_service.session_secret import load_or_create_secret
 from booking_service.session_signer import SessionSigner
@@ -42,33 +43,33 @@ def _build_services(settings: BookingSettings) -> Services:
     return Services(
         settings=settings,
         redis=redis,
-        store=SeatStore(
-            redis,
-            settings.layout(),
-            venue_id=settings.venue_id,
-            hold_ms=settings.hold_ms,
-            max_holds=settings.max_holds_per_session,
-            cooldown_ms=settings.rehold_cooldown_ms,
+        events=EventRegistry(redis, settings),
+        publisher=ChangePublisher(
+            settings.nats_servers(), name="booking-service", default_event=settings.default_event
         ),
-        publisher=ChangePublisher(settings.nats_servers(), name="booking-service"),
         signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
+        operator=OperatorToken.from_settings(settings),
         supervisor=Supervisor(),
     )
 
 
 @asynccontextmanager
 async def _running(services: Services) -> AsyncIterator[None]:
-    """Start NATS, the sweeper and the heartbeat; stop them in reverse order."""
+    """Load the events, start NATS, the event refresh, the sweeper and the heartbeat; stop
+    them in reverse order."""
+    events, publisher, supervisor = services.events, services.publisher, services.supervisor
     try:
-        created = await services.store.initialise()
-        logger.info("venue ready", extra={"seats_created": created})
+        await events.refresh()
+        logger.info("events ready", extra={"events": len(events.known())})
     except StoreUnavailable:
-        logger.warning("redis unreachable at start; the venue is created once it answers")
-    services.publisher.start()
-    store, publisher, supervisor = services.store, services.publisher, services.supervisor
+        logger.warning("redis unreachable at start; the events load once it answers")
+    publisher.start()
     interval = services.settings.heartbeat_seconds
-    supervisor.start("sweeper", lambda: run_sweeper(store, publisher))
-    supervisor.start("heartbeat", lambda: run_heartbeat(store, publisher, interval=interval))
+    supervisor.start("events", events.run)
+    supervisor.start("sweeper", lambda: run_sweeper(events.stores, publisher))
+    supervisor.start(
+        "heartbeat", lambda: run_heartbeat(events.stores, publisher, interval=interval)
+    )
     # Start-up objects live as long as the process: keep them out of every collection,
     # so a full collection under load stays short.
     gc.collect()
@@ -89,7 +90,7 @@ class BookingApp:
         self._commands = SeatCommands(lambda: api.state.services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in COMMAND_PATHS:
+        if scope["type"] == "http" and command_route(scope["path"]) is not None:
             await self._commands(scope, receive, send)
         else:
             await self.api(scope, receive, send)
@@ -122,11 +123,11 @@ def create_app(settings: BookingSettings) -> BookingApp:
     api = FastAPI(
         title="Seat booking service",
         version="1.0",
-        summary="Atomic seat holds and bookings for one venue, with events on NATS.",
+        summary="Atomic seat holds and bookings for any number of events, with changes on NATS.",
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, sessions, health):
+    for module in (seats, events, admin, sessions, health):
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)

@@ -1,9 +1,11 @@
-"""ChangePublisher: seat changes and version heartbeats on NATS.
+"""ChangePublisher: seat changes and version heartbeats of every event on NATS.
 
-Publishing never fails or delays a seat operation: while NATS is away, changes are
-dropped (nats-py buffers them during a reconnect) and subscribers catch up from the
-heartbeat, which carries the venue version and digest, and the snapshot at
-``GET /api/venue``.
+Each event's changes and heartbeats go out on its own subjects (``shared.constants``:
+the seed's ``seats.*`` for the default event, ``events.<id>.*`` for the others), and
+every payload names its ``event_id``. Publishing never fails or delays a seat
+operation: while NATS is away, changes are dropped (nats-py buffers them during a
+reconnect) and subscribers catch up from the heartbeat, which carries the event's
+version and digest, and the snapshot at ``GET /api/events/{id}/venue``.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
 
 from booking_service.seats import Change, SeatStore, VenueState
 from booking_service.supervisor import FailureStreak
-from shared.constants import HEARTBEAT_SUBJECT, STATUS_AFTER, subject_for
+from shared.constants import STATUS_AFTER, heartbeat_subject, subject_for
 from shared.nats_link import NatsError, NatsLink
 from shared.timestamps import iso_time
 
@@ -27,9 +30,10 @@ logger = logging.getLogger(__name__)
 
 
 def change_payload(change: Change) -> dict[str, Any]:
-    """The seed's event body for a change, plus the venue ``version`` it produced."""
+    """The seed's event body for a change, plus the ``version`` it produced and its event."""
     seat = change.seat
     return {
+        "event_id": change.event_id,
         "event_type": change.event_type.value,
         "seat_id": change.seat_id,
         "user_id": change.user_id,
@@ -44,20 +48,29 @@ def change_payload(change: Change) -> dict[str, Any]:
 class ChangePublisher(NatsLink):
     """Publishes seat changes on a NATS link that keeps (re)connecting while it lives."""
 
-    async def publish_change(self, change: Change) -> None:
-        """Publish the change on its subject (``seats.held`` …)."""
-        await self._publish(subject_for(change.event_type), orjson.dumps(change_payload(change)))
+    def __init__(self, servers: list[str], *, name: str, default_event: str) -> None:
+        super().__init__(servers, name=name)
+        self._default_event = default_event
 
-    async def publish_heartbeat(self, state: VenueState, *, interval: float, now_ms: int) -> None:
-        """Publish the venue's version, its digest and this beat's interval (seconds)."""
+    async def publish_change(self, change: Change) -> None:
+        """Publish the change on its event's subject (``seats.held``, ``events.<id>.held`` …)."""
+        subject = subject_for(change.event_id, change.event_type, default_event=self._default_event)
+        await self._publish(subject, orjson.dumps(change_payload(change)))
+
+    async def publish_heartbeat(
+        self, event_id: str, state: VenueState, *, interval: float, now_ms: int
+    ) -> None:
+        """Publish the event's version, its digest and this beat's interval (seconds)."""
         body = {
+            "event_id": event_id,
             "event_type": "heartbeat",
             "version": state.version,
             "digest": state.digest,
             "interval": interval,
             "timestamp": iso_time(now_ms),
         }
-        await self._publish(HEARTBEAT_SUBJECT, orjson.dumps(body))
+        subject = heartbeat_subject(event_id, default_event=self._default_event)
+        await self._publish(subject, orjson.dumps(body))
 
     async def _publish(self, subject: str, payload: bytes) -> None:
         client = self.client
@@ -71,21 +84,25 @@ class ChangePublisher(NatsLink):
             )
 
 
-async def run_heartbeat(store: SeatStore, publisher: ChangePublisher, *, interval: float) -> None:
-    """Publish the venue version and digest every ``interval`` seconds, until cancelled.
+async def run_heartbeat(
+    events: Callable[[], Iterable[SeatStore]], publisher: ChangePublisher, *, interval: float
+) -> None:
+    """Publish every event's version and digest every ``interval`` seconds, until cancelled.
 
-    A beat that fails (Redis unavailable, anything else) is logged and skipped; the
-    next one comes on time.
+    ``events()`` gives the stores of the events to beat for, read afresh each round. A
+    beat that fails (Redis unavailable, anything else) is logged and skipped; the next
+    one comes on time.
     """
     failures = FailureStreak("heartbeat", first=interval, limit=interval)
     while True:
         delay = interval
         try:
             if publisher.connected:
-                state = await store.state()
-                await publisher.publish_heartbeat(
-                    state, interval=interval, now_ms=int(time.time() * 1000)
-                )
+                for store in events():
+                    state = await store.state()
+                    await publisher.publish_heartbeat(
+                        store.event_id, state, interval=interval, now_ms=int(time.time() * 1000)
+                    )
         except Exception as exc:
             delay = failures.failed(exc)
         else:

@@ -6,7 +6,9 @@
      ├── InvalidRequest          400  the request is malformed
      │    └── InvalidSession     400  the session token is not one we issued
      ├── SessionRequired         401  tokenless writes are switched off
+     ├── OperatorRequired        401  an operator call without the operator token
      ├── SeatNotFound            404  no such seat in this venue
+     ├── EventNotFound           404  no such event
      ├── SeatConflict            409  the seat's state forbids the operation
      │    ├── SeatTaken               held by someone else
      │    ├── SeatAlreadyBooked       booked: final
@@ -14,7 +16,10 @@
      │    ├── HoldNotYours            held, by another session or user
      │    ├── HoldExpired             your hold has lapsed
      │    ├── HoldLimitReached        you already hold MAX_HOLDS_PER_SESSION seats
-     │    └── ReholdCooldown          your own hold on it lapsed moments ago
+     │    ├── ReholdCooldown          your own hold on it lapsed moments ago
+     │    ├── SeatNotForSale          blocked by the operator
+     │    ├── SeatNotBlockable        held or booked, so it cannot be blocked
+     │    └── SalesNotOpen            the event is scheduled or closed
      ├── PayloadTooLarge         413  the body is over the limit
      ├── UnsupportedMediaType    415  a write whose body is not declared as JSON
      └── StoreUnavailable        503  Redis cannot be reached
@@ -22,17 +27,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
+
 __all__ = [
     "BookingError",
+    "EventNotFound",
     "HoldExpired",
     "HoldLimitReached",
     "HoldNotYours",
     "InvalidRequest",
     "InvalidSession",
+    "OperatorRequired",
     "PayloadTooLarge",
     "ReholdCooldown",
+    "SalesNotOpen",
     "SeatAlreadyBooked",
     "SeatConflict",
+    "SeatNotBlockable",
+    "SeatNotForSale",
     "SeatNotFound",
     "SeatNotHeld",
     "SeatTaken",
@@ -46,6 +60,8 @@ class BookingError(Exception):
     """An operation was refused; ``str(error)`` is the sentence shown to the client."""
 
     status_code = 500
+    # Response headers the refusal comes with.
+    headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
 
 class InvalidRequest(BookingError):
@@ -60,7 +76,16 @@ class SessionRequired(BookingError):
     status_code = 401
 
 
+class OperatorRequired(BookingError):
+    status_code = 401
+    headers = MappingProxyType({"WWW-Authenticate": "Bearer"})
+
+
 class SeatNotFound(BookingError):
+    status_code = 404
+
+
+class EventNotFound(BookingError):
     status_code = 404
 
 
@@ -93,6 +118,18 @@ class HoldLimitReached(SeatConflict):
 
 
 class ReholdCooldown(SeatConflict):
+    pass
+
+
+class SeatNotForSale(SeatConflict):
+    pass
+
+
+class SeatNotBlockable(SeatConflict):
+    pass
+
+
+class SalesNotOpen(SeatConflict):
     pass
 
 

@@ -25,6 +25,7 @@ class Scripts:
     book_seat: AsyncScript
     release_seat: AsyncScript
     expire_holds: AsyncScript
+    block_seats: AsyncScript
     init_venue: AsyncScript
     read_venue: AsyncScript
     read_version: AsyncScript

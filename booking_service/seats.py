@@ -1,18 +1,22 @@
-"""SeatStore: every seat operation as one atomic Lua script, results as domain values.
+"""SeatStore: each seat operation of one event as one atomic Lua script, results as domain values.
 
-The store promises that a seat has at most one holder and at most one booking however
-many processes call it at once, that only the hold's owner can book or release it, that
-no owner ever has more than ``max_holds`` holds, that an owner whose hold on a seat
-lapsed cannot hold it again for ``cooldown_ms``, and that every committed change bumps
-the venue version by exactly one and keeps the venue digest (``shared/venue_digest.py``)
-equal to the digest of the seats.
+One store serves one event: its seats are those of the event's ``SeatLayout``, its keys
+those of ``booking_service.events.keys``. The store promises that a seat has at most one
+holder and at most one booking however many processes call it at once, that only the
+hold's owner can book or release it, that no owner ever has more than ``max_holds``
+holds, that an owner whose hold on a seat lapsed cannot hold it again for
+``cooldown_ms``, and that every committed change bumps the event's version by exactly
+one and keeps its digest (``shared/venue_digest.py``) equal to the digest of the seats.
+Selling (select, book) is refused while the event's sale state is ``scheduled`` or
+``closed``; release always works. A blocked seat is never sold, and only an available
+seat can be blocked.
 """
 
 from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,18 +31,22 @@ from booking_service.errors import (
     HoldLimitReached,
     HoldNotYours,
     ReholdCooldown,
+    SalesNotOpen,
     SeatAlreadyBooked,
     SeatConflict,
+    SeatNotBlockable,
+    SeatNotForSale,
     SeatNotFound,
     SeatNotHeld,
     SeatTaken,
     StoreUnavailable,
 )
+from booking_service.events.keys import script_keys
 from booking_service.lua_scripts import Scripts
 from shared.constants import ChangeType
 from shared.plans.layout import SeatLayout
 
-__all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "VenueState", "venue_keys"]
+__all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "VenueState"]
 
 
 _CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
@@ -47,13 +55,21 @@ _CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
     b"not_held": (SeatNotHeld, "Seat {} is not held"),
     b"not_yours": (HoldNotYours, "Seat {} is held by someone else"),
     b"expired": (HoldExpired, "Your hold on seat {} has expired"),
+    b"blocked": (SeatNotForSale, "Seat {} is not for sale"),
+    b"not_started": (SalesNotOpen, "Sales for this event have not started yet"),
+    b"closed": (SalesNotOpen, "Sales for this event are closed"),
+}
+_UNBLOCKABLE = {
+    b"held": "Seat {} is held; only an available seat can be blocked",
+    b"booked": "Seat {} is booked; only an available seat can be blocked",
 }
 
 
 @dataclass(frozen=True)
 class Change:
-    """A seat change committed in Redis (or, with ``changed`` false, a no-op)."""
+    """A seat change of one event committed in Redis (or, with ``changed`` false, a no-op)."""
 
+    event_id: str
     event_type: ChangeType
     seat_id: str
     user_id: str
@@ -95,13 +111,6 @@ class VenueState:
     digest: str
 
 
-def venue_keys(venue_id: str) -> list[str]:
-    """The venue's Redis keys, sharing one hash tag so they live on one cluster slot."""
-    tag = f"venue:{{{venue_id}}}"
-    names = ("seats", "holds", "expiry", "version", "counts", "cooldown", "digest")
-    return [f"{tag}:{name}" for name in names]
-
-
 @contextmanager
 def _redis_errors() -> Iterator[None]:
     """Turn every Redis failure into StoreUnavailable (a 503), never a 500.
@@ -116,35 +125,40 @@ def _redis_errors() -> Iterator[None]:
 
 
 class SeatStore:
-    """Seat state of one venue (``venue_id``, with the seats of ``layout``) in Redis."""
+    """Seat state of one event in Redis."""
 
     def __init__(
         self,
         redis: Redis,
+        event_id: str,
         layout: SeatLayout,
         *,
-        venue_id: str,
         hold_ms: int,
         max_holds: int,
         cooldown_ms: int,
+        scripts: Scripts | None = None,
     ) -> None:
         self._redis = redis
+        self.event_id = event_id
         self._layout = layout
-        self._venue_id = venue_id
         self._hold_ms = hold_ms
         self._max_holds = max_holds
         self._cooldown_ms = cooldown_ms
-        self._keys = venue_keys(venue_id)
-        self._scripts = Scripts.register(redis)
-        self._layout_args = [part for seat in layout for part in (seat.id, seat.row, seat.col)]
+        self._keys = script_keys(event_id)
+        self._scripts = scripts or Scripts.register(redis)
+        self._layout_args: list[str | int] = []
+        for seat_id in layout.seat_ids:
+            seat = layout.seat(seat_id)
+            self._layout_args += [seat_id, seat.row, seat.col, seat.category]
 
     @property
     def layout(self) -> SeatLayout:
         return self._layout
 
     @property
-    def venue_id(self) -> str:
-        return self._venue_id
+    def hold_ms(self) -> int:
+        """How long a hold lasts, in milliseconds."""
+        return self._hold_ms
 
     async def initialise(self) -> int:
         """Create the venue's missing seats (never touching existing ones); returns how many."""
@@ -170,6 +184,7 @@ class SeatStore:
             return [held]
         version, seat_json, lapsed_user = reply[5]
         lapse = Change(
+            self.event_id,
             ChangeType.AUTO_RELEASED,
             seat_id,
             lapsed_user.decode(),
@@ -193,6 +208,44 @@ class SeatStore:
         )
         return self._change(ChangeType.RELEASED, seat_id, reply)
 
+    async def block(self, seat_ids: Sequence[str], *, blocked: bool) -> list[Change]:
+        """Block (take out of sale) or unblock every seat of ``seat_ids``, all or none.
+
+        Only available seats can be blocked: a held or booked one refuses the whole call
+        (SeatNotBlockable), as does an unknown one (SeatNotFound). Unblocking a seat that
+        is not blocked changes nothing. Returns one change per seat whose flag flipped,
+        in commit order, of type ``released``: the seat is available, unsellable only by
+        its block, so a subscriber that knows nothing of blocks stays right.
+        """
+        for seat_id in seat_ids:
+            if seat_id not in self._layout:
+                raise SeatNotFound(f"Seat {seat_id} does not exist")
+        args = ["1" if blocked else "0", *seat_ids]
+        with _redis_errors():
+            code, seat_id, now, changed = await self._scripts.block_seats(
+                keys=self._keys, args=args
+            )
+            if code == b"unknown" and await self.initialise():
+                code, seat_id, now, changed = await self._scripts.block_seats(
+                    keys=self._keys, args=args
+                )
+        if code == b"unknown":
+            raise SeatNotFound(f"Seat {seat_id.decode()} does not exist")
+        if code in _UNBLOCKABLE:
+            raise SeatNotBlockable(_UNBLOCKABLE[code].format(seat_id.decode()))
+        return [
+            Change(
+                self.event_id,
+                ChangeType.RELEASED,
+                changed_id.decode(),
+                "",
+                int(version),
+                seat_json,
+                int(now),
+            )
+            for changed_id, version, seat_json in changed
+        ]
+
     async def expire_due(self, *, limit: int) -> Sweep:
         """Release up to ``limit`` holds whose deadline has passed by Redis's clock."""
         with _redis_errors():
@@ -201,6 +254,7 @@ class SeatStore:
             )
         changes = [
             Change(
+                self.event_id,
                 ChangeType.AUTO_RELEASED,
                 seat_id.decode(),
                 user_id.decode(),
@@ -216,7 +270,7 @@ class SeatStore:
         """Every seat of the layout at one consistent version."""
         with _redis_errors():
             version, digest, flat = await self._scripts.read_venue(keys=self._keys)
-            if len(flat) < 2 * len(self._layout) and await self.initialise():
+            if len(flat) < 2 * len(self._layout.seat_ids) and await self.initialise():
                 version, digest, flat = await self._scripts.read_venue(keys=self._keys)
         by_id = dict(zip(flat[::2], flat[1::2], strict=True))
         ordered = [by_id[seat_id.encode()] for seat_id in self._layout.seat_ids]
@@ -251,13 +305,19 @@ class SeatStore:
         error, template = _CONFLICTS[code]
         raise error(template.format(seat_id))
 
-    @staticmethod
     def _change(
-        event_type: ChangeType, seat_id: str, reply: list[Any], *, changed: bool = True
+        self, event_type: ChangeType, seat_id: str, reply: list[Any], *, changed: bool = True
     ) -> Change:
         _, version, seat_json, now, user_id = reply
         return Change(
-            event_type, seat_id, user_id.decode(), int(version), seat_json, int(now), changed
+            self.event_id,
+            event_type,
+            seat_id,
+            user_id.decode(),
+            int(version),
+            seat_json,
+            int(now),
+            changed,
         )
 
     async def overdue_seconds(self) -> float:

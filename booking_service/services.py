@@ -8,7 +8,8 @@ from redis.asyncio import Redis
 from starlette.requests import Request
 
 from booking_service.changes import ChangePublisher
-from booking_service.seats import SeatStore
+from booking_service.events.registry import EventRegistry
+from booking_service.operator import OperatorToken
 from booking_service.session_signer import SessionSigner
 from booking_service.supervisor import Supervisor
 from shared.config import BookingSettings
@@ -18,14 +19,15 @@ __all__ = ["Services", "services_of"]
 
 @dataclass(frozen=True)
 class Services:
-    """The settings, Redis client, seat store, event publisher, session signer and the
-    supervisor of the background loops."""
+    """The settings, Redis client, event registry, change publisher, session signer,
+    operator token and the supervisor of the background loops."""
 
     settings: BookingSettings
     redis: Redis
-    store: SeatStore
+    events: EventRegistry
     publisher: ChangePublisher
     signer: SessionSigner
+    operator: OperatorToken
     supervisor: Supervisor
 
 

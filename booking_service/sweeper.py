@@ -1,4 +1,6 @@
-"""The sweeper: releases each lapsed hold within moments of its deadline.
+"""The sweeper: releases each lapsed hold of every event within moments of its deadline.
+
+One sweeper per process goes over all events the process knows, every round.
 
 Any number of booking processes may sweep at once: the release script is atomic, so
 each lapse is released, and announced as ``auto_released``, by exactly one of them.
@@ -11,14 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Iterable
 
 from booking_service.changes import ChangePublisher
 from booking_service.seats import SeatStore
 from booking_service.supervisor import FailureStreak
 
-__all__ = ["run_sweeper"]
+__all__ = ["Stores", "run_sweeper"]
 
 logger = logging.getLogger(__name__)
+
+# The seat stores of the events to go over, read afresh each round.
+Stores = Callable[[], Iterable[SeatStore]]
 
 BATCH = 256
 # Holds taken by other processes are noticed at least this often (seconds): with
@@ -28,12 +34,19 @@ RETRY_FIRST = 0.05
 RETRY_LIMIT = 0.5
 
 
-async def run_sweeper(store: SeatStore, publisher: ChangePublisher) -> None:
-    """Sweep until cancelled, sleeping until the next known deadline in between."""
+async def run_sweeper(
+    events: Callable[[], Iterable[SeatStore]], publisher: ChangePublisher
+) -> None:
+    """Sweep until cancelled, sleeping until the next known deadline in between.
+
+    ``events()`` gives the stores of the events to sweep, read afresh each round.
+    """
     failures = FailureStreak("sweep", first=RETRY_FIRST, limit=RETRY_LIMIT)
     while True:
         try:
-            delay = await _sweep_once(store, publisher)
+            delay = MAX_IDLE
+            for store in events():
+                delay = min(delay, await _sweep_once(store, publisher))
         except Exception as exc:
             delay = failures.failed(exc)
         else:
@@ -42,12 +55,17 @@ async def run_sweeper(store: SeatStore, publisher: ChangePublisher) -> None:
 
 
 async def _sweep_once(store: SeatStore, publisher: ChangePublisher) -> float:
-    """Release and announce due holds; how long to wait before the next round."""
+    """Release and announce one event's due holds; how long to wait before its next round."""
     sweep = await store.expire_due(limit=BATCH)
     for change in sweep.released:
         logger.info(
             "hold lapsed",
-            extra={"seat": change.seat_id, "user": change.user_id, "version": change.version},
+            extra={
+                "event": change.event_id,
+                "seat": change.seat_id,
+                "user": change.user_id,
+                "version": change.version,
+            },
         )
         await publisher.publish_change(change)
     if len(sweep.released) == BATCH:

@@ -7,7 +7,7 @@
 from them: ``redis-users.acl`` (Redis ACL: the ``booking`` user, and the default user as
 the operator's account behind the ``redis-admin`` password) and ``nats-auth.conf``
 (nats-server users ``booking``,
-who may publish ``seats.>``, and ``edge``, who may only subscribe to it). Passwords are
+who may publish ``seats.>`` and ``events.>``, and ``edge``, who may only subscribe to them). Passwords are
 made once and never change afterwards, so a restarted stack keeps its accounts; the
 server files are rewritten from them each time. ``--url`` prints one account's URL for
 a script to capture; nothing else ever prints a password.
@@ -102,16 +102,17 @@ def redis_acl(credentials: Credentials) -> str:
 
 
 def nats_config(credentials: Credentials) -> str:
-    """nats-server ``authorization``: only ``booking`` may publish seat events."""
+    """nats-server ``authorization``: only ``booking`` may publish seat changes, of the
+    default event (``seats.>``) and of every other (``events.>``); edges subscribe to both."""
     booking = credentials.password("nats-booking")
     edge = credentials.password("nats-edge")
     return (
         "authorization {\n"
         "  users = [\n"
         f'    {{user: booking, password: "{booking}", permissions: {{\n'
-        '      publish: ["seats.>", "_INBOX.>"], subscribe: ["_INBOX.>"]}}\n'
+        '      publish: ["seats.>", "events.>", "_INBOX.>"], subscribe: ["_INBOX.>"]}}\n'
         f'    {{user: edge, password: "{edge}", permissions: {{\n'
-        '      publish: ["_INBOX.>"], subscribe: ["seats.>", "_INBOX.>"]}}\n'
+        '      publish: ["_INBOX.>"], subscribe: ["seats.>", "events.>", "_INBOX.>"]}}\n'
         "  ]\n"
         "}\n"
     )

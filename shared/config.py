@@ -12,11 +12,9 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.plans.grid import grid_plan
-from shared.plans.layout import SeatLayout
-
 __all__ = [
     "DEFAULT_DATA_DIR",
+    "MIN_ADMIN_TOKEN_BYTES",
     "MIN_SECRET_BYTES",
     "BookingSettings",
     "EdgeSettings",
@@ -28,23 +26,20 @@ __all__ = [
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 # The shortest session-signing secret accepted, from SESSION_SECRET or the data dir.
 MIN_SECRET_BYTES = 32
+# The shortest operator token accepted, from ADMIN_TOKEN or the data dir.
+MIN_ADMIN_TOKEN_BYTES = 16
 
 
 class ServiceSettings(BaseSettings):
-    """What every service takes: where it listens, NATS, the venue and logging."""
+    """What every service takes: where it listens, NATS, the default event and logging."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     host: str = "127.0.0.1"
     nats_url: str = "nats://localhost:4222"
-    venue_id: str = Field("main", pattern=r"^[A-Za-z0-9_-]{1,32}$")
-    venue_rows: int = Field(10, ge=1, le=702)
-    venue_cols: int = Field(10, ge=1, le=999)
+    # The event the seed's calls and subjects act on (/api/seats, seats.held, ...).
+    default_event: str = Field("main", pattern=r"^[a-z0-9-]{1,32}$")
     log_level: str = Field("info", pattern=r"(?i)^(debug|info|warning|error)$")
-
-    def layout(self) -> SeatLayout:
-        """The configured venue layout: a VENUE_ROWS x VENUE_COLS grid hall, ids A1 …."""
-        return SeatLayout.from_plan(grid_plan(self.venue_rows, self.venue_cols))
 
     def nats_servers(self) -> list[str]:
         """``NATS_URL`` split on commas, so a cluster can be given as a list."""
@@ -52,10 +47,18 @@ class ServiceSettings(BaseSettings):
 
 
 class BookingSettings(ServiceSettings):
-    """The booking service: Redis, holds, sessions and the HTTP API."""
+    """The booking service: Redis, the default event, holds, sessions and the HTTP API."""
 
     port: int = Field(8080, ge=1, le=65535)
     redis_url: str = "redis://localhost:6379"
+    # The default event's plan, created at first start: a shipped plan's name (a file
+    # venues/<name>.json in PLANS_DIR), or empty for a VENUE_ROWS x VENUE_COLS grid hall.
+    default_plan: str = Field("", pattern=r"^[A-Za-z0-9_-]{0,64}$")
+    venue_rows: int = Field(10, ge=1, le=702)
+    venue_cols: int = Field(10, ge=1, le=999)
+    # Where shipped plans live; unset means the project's venues/.
+    plans_dir: Path | None = None
+    # The default event's hold length; other events carry their own.
     hold_seconds: float = Field(30.0, gt=0, le=3600)
     # Holds one session (or one tokenless user id) may have at once.
     max_holds_per_session: int = Field(6, ge=1, le=10_000)
@@ -65,10 +68,16 @@ class BookingSettings(ServiceSettings):
     workers: int = Field(1, ge=1, le=64)
     data_dir: Path = DEFAULT_DATA_DIR
     session_secret: str | None = None
+    # The operator token of /api/admin/*; unset means the one kept in DATA_DIR/admin_token.
+    admin_token: str | None = None
     session_ttl_seconds: int = Field(7 * 24 * 3600, ge=1, le=366 * 24 * 3600)
     allow_tokenless_writes: bool = True
     heartbeat_seconds: float = Field(0.5, gt=0, le=10)
     max_body_bytes: int = Field(4096, ge=256, le=1 << 20)
+    # The largest operator request body: a new event carries its whole plan.
+    max_plan_bytes: int = Field(32 << 20, ge=4096, le=256 << 20)
+    # How often each process re-reads the list of events and their sale states.
+    event_refresh_seconds: float = Field(1.0, gt=0, le=60)
 
     @field_validator("redis_url")
     @classmethod
@@ -86,6 +95,14 @@ class BookingSettings(ServiceSettings):
             raise ValueError(f"SESSION_SECRET must be at least {MIN_SECRET_BYTES} bytes")
         return value
 
+    @field_validator("admin_token")
+    @classmethod
+    def _token_long_enough(cls, value: str | None) -> str | None:
+        """A token given in the environment must be at least MIN_ADMIN_TOKEN_BYTES long."""
+        if value is not None and len(value.encode()) < MIN_ADMIN_TOKEN_BYTES:
+            raise ValueError(f"ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_BYTES} bytes")
+        return value
+
     @property
     def hold_ms(self) -> int:
         """The hold length in milliseconds, as the Lua scripts take it."""
@@ -93,9 +110,13 @@ class BookingSettings(ServiceSettings):
 
     @property
     def rehold_cooldown_ms(self) -> int:
-        """The re-hold cooldown in milliseconds (0: none), as the Lua scripts take it."""
+        """The default event's re-hold cooldown in milliseconds (0: none)."""
+        return self.cooldown_ms_for(self.hold_ms)
+
+    def cooldown_ms_for(self, hold_ms: int) -> int:
+        """The re-hold cooldown (ms, 0: none) of an event whose holds last ``hold_ms``."""
         if self.rehold_cooldown_seconds is None:
-            return self.hold_ms
+            return hold_ms
         return round(self.rehold_cooldown_seconds * 1000)
 
 

@@ -19,6 +19,10 @@ from tests.contract import event_violation
 __all__ = ["ChangeCollector", "Received"]
 
 
+def _is_heartbeat(subject: str) -> bool:
+    return subject == HEARTBEAT_SUBJECT or subject.endswith(".heartbeat")
+
+
 @dataclass(frozen=True)
 class Received:
     """One message as it arrived: subject, decoded payload and local arrival time."""
@@ -29,7 +33,7 @@ class Received:
 
 
 class ChangeCollector:
-    """Subscribes to ``seats.>`` and lets tests wait for what they expect to see."""
+    """Subscribes to ``seats.>`` (or other subjects) and lets tests wait for what they expect."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
@@ -37,9 +41,13 @@ class ChangeCollector:
         self._changed = asyncio.Condition()
         self._client: Client | None = None
 
-    async def connect(self, url: str) -> ChangeCollector:
+    async def connect(
+        self, url: str, subjects: tuple[str, ...] = (SUBJECT_ALL,)
+    ) -> ChangeCollector:
+        """Subscribe to ``subjects`` (the default event's ``seats.>`` unless told)."""
         self._client = await nats.connect(url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
-        await self._client.subscribe(SUBJECT_ALL, cb=self._on_message)
+        for subject in subjects:
+            await self._client.subscribe(subject, cb=self._on_message)
         await self._client.flush()
         return self
 
@@ -59,7 +67,7 @@ class ChangeCollector:
     @property
     def changes(self) -> list[dict[str, Any]]:
         """Seat changes (heartbeats left out), in arrival order."""
-        return [r.payload for r in self.received if r.subject != HEARTBEAT_SUBJECT]
+        return [r.payload for r in self.received if not _is_heartbeat(r.subject)]
 
     def of_type(self, event_type: str, seat_id: str | None = None) -> list[Received]:
         """Messages of one change type (``heartbeat`` included), optionally of one seat."""
@@ -73,7 +81,7 @@ class ChangeCollector:
     @property
     def heartbeats(self) -> list[Received]:
         """Heartbeats, in arrival order."""
-        return [r for r in self.received if r.subject == HEARTBEAT_SUBJECT]
+        return [r for r in self.received if _is_heartbeat(r.subject)]
 
     def has_versions(self, first: int, last: int) -> bool:
         """Whether a seat change of every version from ``first`` to ``last`` has arrived."""

@@ -18,7 +18,8 @@ __all__ = ["event_violation", "frame_violation"]
 
 def event_violation(subject: str, payload: Any) -> str | None:
     """Why a NATS message breaks the contract (a seat change or a heartbeat), if it does."""
-    model = Heartbeat if subject == HEARTBEAT_SUBJECT else SeatChange
+    heartbeat = subject == HEARTBEAT_SUBJECT or subject.endswith(".heartbeat")
+    model = Heartbeat if heartbeat else SeatChange
     try:
         model.model_validate(payload)
     except ValidationError as exc:

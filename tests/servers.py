@@ -228,8 +228,9 @@ class RedisServer(ManagedProcess):
 class NatsServer(ManagedProcess):
     """nats-server on a free port with the stack's two users, ready once its log says so.
 
-    ``url`` is the booking service's account (may publish ``seats.>``; tests that inject
-    events use it), ``edge_url`` the edges' (may only subscribe), ``anonymous_url`` none.
+    ``url`` is the booking service's account (may publish ``seats.>`` and ``events.>``;
+    tests that inject changes use it), ``edge_url`` the edges' (may only subscribe to
+    both), ``anonymous_url`` none.
     """
 
     def __init__(self, directory: Path) -> None:

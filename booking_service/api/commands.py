@@ -1,6 +1,8 @@
 """Seat commands — select, book, release — served as a lean ASGI app.
 
-These three calls are the service's hot path, so they skip the framework's per-request
+Each is served on two paths: the seed's ``/api/seats/<action>`` acts on the default
+event, ``/api/events/{id}/seats/<action>`` on event ``id`` (an unknown one is a 404).
+These calls are the service's hot path, so they skip the framework's per-request
 machinery (routing, dependency solving, middleware layers) and talk ASGI directly; the
 validation, identity and domain code is the same the rest of the API uses. Their
 OpenAPI description is ``openapi_paths()``.
@@ -22,7 +24,7 @@ from booking_service.services import Services
 from booking_service.session_signer import Identity
 from shared.messages import SeatRequest
 
-__all__ = ["COMMAND_PATHS", "SeatCommands", "openapi_paths"]
+__all__ = ["SeatCommands", "command_route", "openapi_paths"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +44,28 @@ async def _release(store: SeatStore, seat_id: str, who: Identity) -> Sequence[Ch
     return (await store.release(seat_id, owner=who.owner),)
 
 
-# path → (operation, past participle for the message, OpenAPI summary)
+# action → (operation, past participle for the message, OpenAPI summary)
 _COMMANDS: dict[str, tuple[Operation, str, str]] = {
-    "/api/seats/select": (_select, "selected", "Hold a seat for HOLD_SECONDS"),
-    "/api/seats/book": (_book, "booked", "Book a seat you hold; a booking is final"),
-    "/api/seats/release": (_release, "released", "Release a seat you hold"),
+    "select": (_select, "selected", "Hold a seat for the event's hold time"),
+    "book": (_book, "booked", "Book a seat you hold; a booking is final"),
+    "release": (_release, "released", "Release a seat you hold"),
 }
-COMMAND_PATHS = frozenset(_COMMANDS)
+_SEED_PREFIX = "/api/seats/"
+_EVENT_PREFIX = "/api/events/"
+_EVENT_SEATS = "/seats/"
+
+
+def command_route(path: str) -> tuple[str | None, str] | None:
+    """``(event id or None for the default event, action)`` if ``path`` is a seat command."""
+    if path.startswith(_SEED_PREFIX):
+        event_id, action = None, path[len(_SEED_PREFIX) :]
+    elif path.startswith(_EVENT_PREFIX):
+        event_id, found, action = path[len(_EVENT_PREFIX) :].partition(_EVENT_SEATS)
+        if not found or "/" in event_id:
+            return None
+    else:
+        return None
+    return (event_id, action) if action in _COMMANDS else None
 
 
 def identity_of(services: Services, body: SeatRequest, header_token: bytes | None) -> Identity:
@@ -76,7 +93,7 @@ async def _read(receive: Receive, declared: bytes | None, *, limit: int) -> byte
 
 
 class SeatCommands:
-    """ASGI app answering ``POST`` on the paths of ``COMMAND_PATHS``."""
+    """ASGI app answering ``POST`` on the paths ``command_route`` recognises."""
 
     def __init__(self, services: Callable[[], Services]) -> None:
         self._services = services
@@ -112,14 +129,18 @@ class SeatCommands:
 
     async def _perform(self, path: str, headers: dict[bytes, bytes], receive: Receive) -> bytes:
         services = self._services()
-        operation, done, _ = _COMMANDS[path]
+        route = command_route(path)
+        assert route is not None, path
+        event_id, action = route
+        operation, done, _ = _COMMANDS[action]
         require_json(headers.get(b"content-type"))
         raw = await _read(
             receive, headers.get(b"content-length"), limit=services.settings.max_body_bytes
         )
         body = parse_body(SeatRequest, raw)
+        event = await services.events.get(event_id or services.events.default_id)
         identity = identity_of(services, body, headers.get(b"x-session-token"))
-        changes = await operation(services.store, body.seat_id, identity)
+        changes = await operation(event.store, body.seat_id, identity)
         for change in changes:
             if change.changed:
                 await services.publisher.publish_change(change)
@@ -141,37 +162,52 @@ class SeatCommands:
 
 
 def openapi_paths() -> dict[str, Any]:
-    """The OpenAPI ``paths`` entries of the seat commands."""
+    """The OpenAPI ``paths`` entries of the seat commands, seed and per-event paths."""
     error = {
         "description": '{"error": "<sentence>"}',
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
-    return {
-        path: {
-            "post": {
-                "tags": ["seats"],
-                "summary": summary,
-                "description": "Send the session token as `session_token` or the "
-                "`X-Session-Token` header; without one, `user_id` names the holder. "
-                "A reply to a token past half its lifetime carries a renewed `session_token`.",
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": SeatRequest.model_json_schema()}},
-                },
-                "responses": {
-                    "200": {"description": f"Seat {done}"},
-                    "400": {**error, "description": "Invalid body or session token"},
-                    "401": {**error, "description": "A session token is required"},
-                    "404": {**error, "description": "Unknown seat"},
-                    "409": {
-                        **error,
-                        "description": "Refused by the seat's state, the hold cap or a cooldown",
-                    },
-                    "413": {**error, "description": "Body too large"},
-                    "415": {**error, "description": "Content-Type is not application/json"},
-                    "503": {**error, "description": "Redis unreachable"},
-                },
-            }
+    event_parameter = {
+        "name": "event_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    paths: dict[str, Any] = {}
+    for action, (_, done, summary) in _COMMANDS.items():
+        operation = _openapi_operation(summary, done, error)
+        paths[f"{_SEED_PREFIX}{action}"] = {
+            "post": {**operation, "summary": f"{summary} (default event)"}
         }
-        for path, (_, done, summary) in _COMMANDS.items()
+        paths[f"{_EVENT_PREFIX}{{event_id}}{_EVENT_SEATS}{action}"] = {
+            "post": {**operation, "tags": ["events"], "parameters": [event_parameter]}
+        }
+    return paths
+
+
+def _openapi_operation(summary: str, done: str, error: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "tags": ["seats"],
+        "summary": summary,
+        "description": "Send the session token as `session_token` or the "
+        "`X-Session-Token` header; without one, `user_id` names the holder. "
+        "A reply to a token past half its lifetime carries a renewed `session_token`.",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": SeatRequest.model_json_schema()}},
+        },
+        "responses": {
+            "200": {"description": f"Seat {done}"},
+            "400": {**error, "description": "Invalid body or session token"},
+            "401": {**error, "description": "A session token is required"},
+            "404": {**error, "description": "Unknown seat or event"},
+            "409": {
+                **error,
+                "description": "Refused by the seat's state, the event's sale "
+                "state, the hold cap or a cooldown",
+            },
+            "413": {**error, "description": "Body too large"},
+            "415": {**error, "description": "Content-Type is not application/json"},
+            "503": {**error, "description": "Redis unreachable"},
+        },
     }

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 async def _booking_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, BookingError)
-    return json_response({"error": str(exc)}, exc.status_code)
+    return json_response({"error": str(exc)}, exc.status_code, exc.headers)
 
 
 async def _http_error(_: Request, exc: Exception) -> Response:

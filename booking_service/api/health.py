@@ -1,7 +1,7 @@
 """Health route: 200 when Redis and NATS are reachable and the sweeper keeps up.
 
 Otherwise 503, with ``error`` naming what is wrong: Redis or NATS unreachable, or the
-sweeper more than ``MAX_SWEEPER_LAG`` seconds behind its oldest deadline (Redis that
+sweeper more than ``MAX_SWEEPER_LAG`` seconds behind its oldest deadline in any event (Redis that
 refuses writes, say). ``task_restarts`` counts how often each background loop was
 restarted after it died.
 """
@@ -31,7 +31,11 @@ async def _sweeper_lag(services: Services) -> float | None:
     try:
         if not await asyncio.wait_for(services.redis.ping(), PING_TIMEOUT):
             return None
-        return await asyncio.wait_for(services.store.overdue_seconds(), PING_TIMEOUT)
+        lags = [
+            await asyncio.wait_for(store.overdue_seconds(), PING_TIMEOUT)
+            for store in services.events.stores()
+        ]
+        return max(lags, default=0.0)
     except (RedisError, OSError, TimeoutError, StoreUnavailable):
         return None
 

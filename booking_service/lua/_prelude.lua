@@ -1,7 +1,7 @@
 -- Helpers prepended to every script of this folder (scripts stay self-contained
 -- once loaded: Redis sees one body per operation).
 --
--- Keys every script receives, all sharing the venue's hash tag:
+-- Keys every script receives, all sharing the event's hash tag (event:{<id>}:...):
 --   KEYS[1] seats    hash: seat id -> public seat JSON (what clients see)
 --   KEYS[2] holds    hash: seat id -> private hold JSON {owner, hold_id, user_id, deadline}
 --   KEYS[3] expiry   sorted set: "<seat id>|<hold id>" scored by deadline (unix ms)
@@ -10,18 +10,22 @@
 --   KEYS[6] cooldown sorted set: "<owner key>|<seat id>" scored by when that owner may
 --                    hold that seat again after its hold on it lapsed (unix ms)
 --   KEYS[7] digest   the venue digest: 16 hex digits (see shared/venue_digest.py)
+--   KEYS[8] state    the event's sale state: 'scheduled', 'on_sale' or 'closed'
+--                    (absent counts as on sale)
 
 local SEATS, HOLDS, EXPIRY, VERSION = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local COUNTS, COOLDOWN, DIGEST = KEYS[5], KEYS[6], KEYS[7]
+local COUNTS, COOLDOWN, DIGEST, STATE = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
 -- Seat statuses, as the wire carries them (shared/constants.py SeatStatus).
 local AVAILABLE, HELD, BOOKED = 0, 1, 2
 
--- The public seat JSON's keys per status, in the seed's order (its scripts grep them).
+-- The public seat JSON's keys per status, in the seed's order (its scripts grep them),
+-- then the seat's price category and, only on a seat taken out of sale, `blocked`.
 local SEAT_KEYS = {
-  [AVAILABLE] = {'id', 'row', 'col', 'status'},
-  [HELD] = {'id', 'row', 'col', 'status', 'held_by', 'expires_at', 'expires_at_ms', 'holder'},
-  [BOOKED] = {'id', 'row', 'col', 'status', 'booked_by', 'booked_at'},
+  [AVAILABLE] = {'id', 'row', 'col', 'status', 'category', 'blocked'},
+  [HELD] = {'id', 'row', 'col', 'status', 'held_by', 'expires_at', 'expires_at_ms', 'holder',
+    'category'},
+  [BOOKED] = {'id', 'row', 'col', 'status', 'booked_by', 'booked_at', 'category'},
 }
 
 -- Redis's own clock, so every booking process agrees on time.
@@ -31,12 +35,12 @@ local function now_ms()
 end
 
 -- The public seat JSON with its keys in SEAT_KEYS order (a key without a value is left
--- out: seats written before `holder` existed have none).
+-- out: seats written before `holder` existed have none; `blocked` appears only as true).
 local function encode_seat(seat)
   local parts = {}
   for _, key in ipairs(SEAT_KEYS[seat.status]) do
     local value = seat[key]
-    if value ~= nil and value ~= cjson.null then
+    if value ~= nil and value ~= cjson.null and value ~= false then
       parts[#parts + 1] = '"' .. key .. '":' .. cjson.encode(value)
     end
   end
@@ -44,13 +48,18 @@ local function encode_seat(seat)
 end
 
 -- One seat's share of the digest as two 32-bit words: the first 8 bytes of
--- sha1("<seat id>|<status>|<holder if held, else ''>").
+-- sha1("<seat id>|<status>|<holder if held, else ''>"), with "|b" appended while the
+-- seat is blocked.
 local function seat_share(seat)
   local holder = ''
   if seat.status == HELD and type(seat.holder) == 'string' then
     holder = seat.holder
   end
-  local hex = redis.sha1hex(seat.id .. '|' .. seat.status .. '|' .. holder)
+  local text = seat.id .. '|' .. seat.status .. '|' .. holder
+  if seat.blocked == true then
+    text = text .. '|b'
+  end
+  local hex = redis.sha1hex(text)
   return tonumber(string.sub(hex, 1, 8), 16), tonumber(string.sub(hex, 9, 16), 16)
 end
 
@@ -112,8 +121,22 @@ local function store_seat(seat_id, old, new)
   return redis.call('INCR', VERSION), encoded
 end
 
+-- The seat as available: its place, category and block kept, any hold or booking gone.
 local function available_seat(seat)
-  return {id = seat.id, row = seat.row, col = seat.col, status = AVAILABLE}
+  return {id = seat.id, row = seat.row, col = seat.col, status = AVAILABLE,
+    category = seat.category, blocked = seat.blocked}
+end
+
+-- Why the event's sale state forbids selling right now ('not_started', 'closed'), or nil.
+local function sale_refusal()
+  local state = redis.call('GET', STATE)
+  if state == 'scheduled' then
+    return 'not_started'
+  end
+  if state == 'closed' then
+    return 'closed'
+  end
+  return nil
 end
 
 -- How many holds `owner` has.

@@ -1,13 +1,13 @@
 -- Create the seats that are missing; never touch an existing one's state.
 -- KEYS: see _prelude.lua.
--- ARGV: seat id, row, col, repeated for every seat of the layout.
+-- ARGV: seat id, row, col, category, repeated for every seat of the layout.
 -- Returns {seats created, venue version}; the version is bumped when any was created.
 -- The digest (and what else derives from the seats) is rebuilt first if it is missing.
 local high, low = load_digest()
 local created = 0
-for i = 1, #ARGV, 3 do
+for i = 1, #ARGV, 4 do
   local seat = {id = ARGV[i], row = tonumber(ARGV[i + 1]), col = tonumber(ARGV[i + 2]),
-    status = AVAILABLE}
+    status = AVAILABLE, category = ARGV[i + 3]}
   if redis.call('HSETNX', SEATS, ARGV[i], encode_seat(seat)) == 1 then
     created = created + 1
     high, low = xor_seat(high, low, seat)

@@ -12,6 +12,8 @@
 --   'cooldown' this owner's hold on it lapsed recently; detail: ms until it may again
 --   'cap'      this owner already has the most holds allowed
 --   'unknown' no such seat;  'taken' held by another owner;  'booked' sold
+--   'blocked' taken out of sale by the operator
+--   'not_started', 'closed' the event's sale state forbids selling
 -- Every refusal leaves everything as it was.
 local seat_id, user_id, owner = ARGV[1], ARGV[2], ARGV[3]
 local cooldown = tonumber(ARGV[8])
@@ -20,8 +22,15 @@ local seat, raw, hold, code = load_seat(seat_id)
 if code then
   return {code, 0, '', now, '', 0}
 end
+code = sale_refusal()
+if code then
+  return {code, current_version(), raw, now, '', 0}
+end
 if seat.status == BOOKED then
   return {'booked', current_version(), raw, now, seat.booked_by or '', 0}
+end
+if seat.blocked == true then
+  return {'blocked', current_version(), raw, now, '', 0}
 end
 local lapsed = nil
 if seat.status == HELD then

@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from booking_service.seats import SeatStore
 from shared.config import BookingSettings
+from shared.plans import SeatLayout, grid_plan
 from tests.servers import NatsServer, RedisServer
 from tests.subscriber import ReferenceSubscriber
 
@@ -26,8 +27,8 @@ async def direct_store(
     client = Redis.from_url(settings.redis_url)
     yield SeatStore(
         client,
-        settings.layout(),
-        venue_id=settings.venue_id,
+        settings.default_event,
+        SeatLayout.from_plan(grid_plan(settings.venue_rows, settings.venue_cols)),
         hold_ms=settings.hold_ms,
         max_holds=settings.max_holds_per_session,
         cooldown_ms=settings.rehold_cooldown_ms,

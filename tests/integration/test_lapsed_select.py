@@ -13,8 +13,7 @@ import pytest
 
 from booking_service import app as booking_app
 from booking_service.changes import ChangePublisher
-from booking_service.seats import SeatStore
-from booking_service.sweeper import run_sweeper
+from booking_service.sweeper import Stores, run_sweeper
 from tests.changes import ChangeCollector
 from tests.seat_api import assert_error, seat_call, seats_by_id, venue_version
 
@@ -30,9 +29,9 @@ class Gate:
     def open(self) -> None:
         self._open.set()
 
-    async def sweeper(self, store: SeatStore, publisher: ChangePublisher) -> None:
+    async def sweeper(self, stores: Stores, publisher: ChangePublisher) -> None:
         await self._open.wait()
-        await run_sweeper(store, publisher)
+        await run_sweeper(stores, publisher)
 
 
 @pytest.fixture
@@ -72,7 +71,13 @@ async def test_lapsed_select_announces_the_lapse_then_the_hold(
             ("auto_released", "u1", held_at + 1),
             ("held", "u2", held_at + 2),
         ]
-        assert changes.changes[1]["seat"] == {"id": "A1", "row": 0, "col": 0, "status": 0}
+        assert changes.changes[1]["seat"] == {
+            "id": "A1",
+            "row": 0,
+            "col": 0,
+            "status": 0,
+            "category": "Standard",
+        }
         gate.open()
         # The sweeper now releases u2's hold: proof it ran past u1's lapse.
         await changes.wait_for(lambda c: len(c.of_type("auto_released", "A1")) == 2, within=3)

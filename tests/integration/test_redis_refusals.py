@@ -11,8 +11,8 @@ import pytest
 from redis.asyncio import Redis
 
 from booking_service.changes import ChangePublisher
-from booking_service.seats import SeatStore, venue_keys
-from booking_service.sweeper import run_sweeper
+from booking_service.events.keys import event_key
+from booking_service.sweeper import Stores, run_sweeper
 from tests.changes import ChangeCollector
 from tests.seat_api import Action, assert_error, poll_until, seat_call, seats_by_id
 from tests.servers import RedisServer
@@ -95,7 +95,7 @@ async def test_redis_refusing_writes_then_lapsed_holds_release_promptly(
         healthy = await _health(api)
         assert healthy.status_code == 200, healthy.text
         assert healthy.json()["sweeper_lag_seconds"] == 0
-        assert healthy.json()["task_restarts"] == {"sweeper": 0, "heartbeat": 0}
+        assert healthy.json()["task_restarts"] == {"events": 0, "sweeper": 0, "heartbeat": 0}
         assert (await seat_call(api, "select", "C1", user_id="late")).status_code == 200
 
 
@@ -121,7 +121,7 @@ async def test_redis_error_on_reads_and_health_is_503(
     api: httpx.AsyncClient, redis_admin: Redis
 ) -> None:
     """A Redis error reply on the read routes and on /health is a 503 with a sentence."""
-    seats_key, _, expiry_key, *_ = venue_keys("main")
+    seats_key, expiry_key = event_key("main", "seats"), event_key("main", "expiry")
     await redis_admin.delete(seats_key, expiry_key)
     await redis_admin.set(seats_key, "not a hash")
     await redis_admin.set(expiry_key, "not a sorted set")
@@ -160,7 +160,11 @@ async def test_redis_script_cache_flushed_sweeps_and_commands_go_on(
         await changes.wait_for(lambda c: bool(c.of_type("auto_released", "A1")), within=HOLD + 2)
         await _admin(redis_admin, ("SCRIPT", "FLUSH"))
         assert (await seat_call(api, "select", "A2", user_id="fan")).status_code == 200
-        assert (await _health(api)).json()["task_restarts"] == {"sweeper": 0, "heartbeat": 0}
+        assert (await _health(api)).json()["task_restarts"] == {
+            "events": 0,
+            "sweeper": 0,
+            "heartbeat": 0,
+        }
 
 
 async def test_sweeper_task_that_dies_is_restarted_and_counted_in_health(
@@ -169,11 +173,11 @@ async def test_sweeper_task_that_dies_is_restarted_and_counted_in_health(
     """A sweeper loop that dies is restarted, /health counts it, and holds still lapse."""
     deaths: list[int] = []
 
-    async def dies_once(store: SeatStore, publisher: ChangePublisher) -> None:
+    async def dies_once(stores: Stores, publisher: ChangePublisher) -> None:
         if not deaths:
             deaths.append(1)
             raise RuntimeError("a bug outside the sweep round")
-        await run_sweeper(store, publisher)
+        await run_sweeper(stores, publisher)
 
     monkeypatch.setattr("booking_service.app.run_sweeper", dies_once)
     async with make_client(hold_seconds=HOLD) as api:
@@ -181,4 +185,4 @@ async def test_sweeper_task_that_dies_is_restarted_and_counted_in_health(
         await changes.wait_for(lambda c: bool(c.of_type("auto_released", "A1")), within=HOLD + 2)
         health = await _health(api)
         assert health.status_code == 200, health.text
-        assert health.json()["task_restarts"] == {"sweeper": 1, "heartbeat": 0}
+        assert health.json()["task_restarts"] == {"events": 0, "sweeper": 1, "heartbeat": 0}

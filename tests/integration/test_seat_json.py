@@ -13,9 +13,12 @@ from shared.holders import holder_of
 from tests.changes import ChangeCollector
 from tests.seat_api import seat_call, start_session
 
-AVAILABLE_KEYS = ["id", "row", "col", "status"]
-HELD_KEYS = ["id", "row", "col", "status", "held_by", "expires_at", "expires_at_ms", "holder"]
-BOOKED_KEYS = ["id", "row", "col", "status", "booked_by", "booked_at"]
+# The seed's keys, then the seat's price category.
+AVAILABLE_KEYS = ["id", "row", "col", "status", "category"]
+HELD_KEYS = [
+    "id", "row", "col", "status", "held_by", "expires_at", "expires_at_ms", "holder", "category",
+]  # fmt: skip
+BOOKED_KEYS = ["id", "row", "col", "status", "booked_by", "booked_at", "category"]
 KEYS_OF_STATUS = {0: AVAILABLE_KEYS, 1: HELD_KEYS, 2: BOOKED_KEYS}
 
 
@@ -42,7 +45,7 @@ async def test_seat_json_keys_in_seed_order_in_command_replies(api: httpx.AsyncC
     assert (await seat_call(api, "select", "D5", user_id="u1")).status_code == 200
     released = await seat_call(api, "release", "D5", user_id="u1")
     assert _keys(_reply_seat(released)) == AVAILABLE_KEYS
-    assert released.content.count(b'"status":0}') == 1
+    assert released.content.count(b'"status":0,"category":"Standard"}') == 1
 
 
 async def test_seat_json_keys_in_seed_order_in_snapshots(api: httpx.AsyncClient) -> None:

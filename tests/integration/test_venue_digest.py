@@ -10,14 +10,14 @@ from typing import Any
 import httpx
 import orjson
 
-from booking_service.seats import venue_keys
+from booking_service.events.keys import event_key
 from shared.venue_digest import EMPTY_DIGEST, digest_of
 from tests.changes import ChangeCollector
 from tests.seat_api import Action, http_client, seat_call, start_session
 from tests.servers import BookingProcess, RedisServer
 
-DIGEST_KEY = venue_keys("main")[6]
-SEAT_KEY = venue_keys("main")[0]
+DIGEST_KEY = event_key("main", "digest")
+SEAT_KEY = event_key("main", "seats")
 
 
 async def _venue(http: httpx.AsyncClient) -> dict[str, Any]:
@@ -123,7 +123,7 @@ async def test_venue_digest_rebuild_restores_the_hold_counts(
             assert (await seat_call(http, "select", f"C{col}", user_id="u1")).status_code == 200
     first.stop()
     with redis_server.admin_client() as client:
-        client.delete(DIGEST_KEY, venue_keys("main")[4])
+        client.delete(DIGEST_KEY, event_key("main", "counts"))
     second = start_booking()
     async with http_client(second.url) as http:
         assert (await seat_call(http, "select", "C7", user_id="u1")).status_code == 409

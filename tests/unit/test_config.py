@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from booking_service.events.registry import default_plan
 from shared.config import BookingSettings
 
 ENVIRONMENT = [name.upper() for name in BookingSettings.model_fields]
@@ -43,7 +44,7 @@ def test_settings_defaults_match_the_spec() -> None:
     """Without environment: port 8080 on 127.0.0.1, 30 s holds, a 10x10 venue."""
     settings = BookingSettings()
     assert (settings.host, settings.port, settings.hold_seconds) == ("127.0.0.1", 8080, 30.0)
-    assert len(settings.layout()) == 100
+    assert len(default_plan(settings).layout) == 100
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon", "7200"])
@@ -70,7 +71,7 @@ def test_settings_single_nats_url_is_a_one_item_list() -> None:
 def test_settings_venue_size_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """VENUE_ROWS changes the layout without code changes."""
     monkeypatch.setenv("VENUE_ROWS", "27")
-    assert BookingSettings().layout().seat_ids[-1] == "AA10"
+    assert default_plan(BookingSettings()).layout.seat_ids[-1] == "AA10"
 
 
 def test_settings_hold_cap_and_cooldown_defaults() -> None:

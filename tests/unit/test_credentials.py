@@ -33,13 +33,13 @@ def test_credentials_redis_acl_holds_hashes_and_keeps_the_default_user_whole(
 
 
 def test_credentials_nats_only_booking_publishes_seat_events(tmp_path: Path) -> None:
-    """In the NATS users, booking may publish seats.> and edge may only subscribe to it."""
+    """In the NATS users, booking may publish seats.> and events.>, edge only subscribe."""
     credentials.ensure(tmp_path)
     booking, edge = (tmp_path / credentials.NATS_CONF).read_text().split("{user: ")[1:]
     assert booking.startswith("booking,")
-    assert 'publish: ["seats.>", "_INBOX.>"], subscribe: ["_INBOX.>"]' in booking
+    assert 'publish: ["seats.>", "events.>", "_INBOX.>"], subscribe: ["_INBOX.>"]' in booking
     assert edge.startswith("edge,")
-    assert 'publish: ["_INBOX.>"], subscribe: ["seats.>", "_INBOX.>"]' in edge
+    assert 'publish: ["_INBOX.>"], subscribe: ["seats.>", "events.>", "_INBOX.>"]' in edge
 
 
 def test_credentials_url_names_the_account(tmp_path: Path) -> None:

@@ -49,11 +49,15 @@ class FakePublisher:
     async def publish_change(self, change: Change) -> None:
         self.changes.append(change)
 
-    async def publish_heartbeat(self, state: VenueState, *, interval: float, now_ms: int) -> None:
+    async def publish_heartbeat(
+        self, event_id: str, state: VenueState, *, interval: float, now_ms: int
+    ) -> None:
         self.beats.append(state)
 
 
 class FakeStore:
+    event_id = "main"
+
     def __init__(self, **methods: Script) -> None:
         for name, method in methods.items():
             setattr(self, name, method)
@@ -66,7 +70,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 
 def _change() -> Change:
-    return Change(ChangeType.AUTO_RELEASED, "A1", "u1", 2, b'{"id":"A1"}', 1000)
+    return Change("main", ChangeType.AUTO_RELEASED, "A1", "u1", 2, b'{"id":"A1"}', 1000)
 
 
 async def test_supervisor_restarts_a_loop_that_raised_and_counts_it() -> None:
@@ -121,7 +125,7 @@ async def test_sweeper_survives_any_exception() -> None:
     )
     publisher = FakePublisher()
     store = cast(SeatStore, FakeStore(expire_due=expire_due))
-    task = asyncio.create_task(run_sweeper(store, cast(ChangePublisher, publisher)))
+    task = asyncio.create_task(run_sweeper(lambda: [store], cast(ChangePublisher, publisher)))
     try:
         await asyncio.wait_for(expire_due.exhausted.wait(), WITHIN)
         assert [change.seat_id for change in publisher.changes] == ["A1"]
@@ -137,7 +141,7 @@ async def test_heartbeat_survives_any_exception() -> None:
     publisher = FakePublisher()
     store = cast(SeatStore, FakeStore(state=version))
     task = asyncio.create_task(
-        run_heartbeat(store, cast(ChangePublisher, publisher), interval=0.01)
+        run_heartbeat(lambda: [store], cast(ChangePublisher, publisher), interval=0.01)
     )
     try:
         await asyncio.wait_for(version.exhausted.wait(), WITHIN)

@@ -1,0 +1,1 @@
+"""Concert events: their Redis keys, their descriptions and the registry of all of them."""
