@@ -32,7 +32,7 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
 
     edge.relay.start()
     feed_task = asyncio.create_task(
-        edge.feed.run(nats_connected=edge.nats_connected), name="venue-feed"
+        edge.snapshots.run(nats_connected=edge.nats_connected), name="snapshots"
     )
     try:
         async with create_server(settings, handle, edge.hub, health=edge.health, stats=edge.stats):

@@ -6,6 +6,10 @@ Every call is bounded by timeouts. Failures come back as two exceptions::
      ├── BookingUnavailable   the service cannot be reached, timed out or answered 5xx
      └── BookingRefused       it answered 4xx; ``str(error)`` is its ``error`` sentence
 
+Calls about a concert event go to its routes, ``/api/events/<id>/…``, except for the
+default event's, which go to the seed's routes (``/api/venue``, ``/api/seats/…``) that
+act on it, so an edge also works with a booking service that predates events.
+
 A reply may carry a renewed ``session_token`` (the booking service renews a token past
 half its lifetime); success bodies keep it, a refusal carries it as ``session_token``.
 """
@@ -62,7 +66,15 @@ class NewSession:
 class BookingClient:
     """One ``httpx.AsyncClient`` (keep-alive pool, timeouts) for every call of this edge."""
 
-    def __init__(self, base_url: str, *, timeout: float, max_connections: int = 64) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float,
+        default_event: str,
+        max_connections: int = 64,
+    ) -> None:
+        self._default_event = default_event
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
@@ -86,21 +98,30 @@ class BookingClient:
         body = await self._call("POST", "/api/session/resume", {"session_token": token})
         return _session_of(body)
 
-    async def seat_command(self, action: str, seat_id: str, token: str) -> dict[str, Any]:
-        """``POST /api/seats/<action>`` as the session ``token``; the success body."""
+    async def seat_command(
+        self, event_id: str, action: str, seat_id: str, token: str
+    ) -> dict[str, Any]:
+        """``POST …/seats/<action>`` on the event as the session ``token``; the success body."""
         return await self._call(
-            "POST", f"/api/seats/{action}", {"seat_id": seat_id, "session_token": token}
+            "POST",
+            f"{self._routes(event_id)}/seats/{action}",
+            {"seat_id": seat_id, "session_token": token},
         )
 
-    async def venue(self) -> dict[str, Any]:
-        """The versioned snapshot of ``GET /api/venue``."""
-        body = await self._call("GET", "/api/venue", None)
+    async def venue(self, event_id: str) -> dict[str, Any]:
+        """The event's versioned snapshot (``GET …/venue``); BookingRefused (404) for an
+        event the booking service does not know."""
+        body = await self._call("GET", f"{self._routes(event_id)}/venue", None)
         seats = body.get("seats")
         if not isinstance(body.get("version"), int) or not isinstance(seats, list):
             raise BookingUnavailable("The booking service sent an unexpected venue snapshot")
         if not all(isinstance(seat, dict) and isinstance(seat.get("id"), str) for seat in seats):
             raise BookingUnavailable("The booking service sent an unexpected venue snapshot")
         return body
+
+    def _routes(self, event_id: str) -> str:
+        """Where the event's routes start; ``event_id`` is a valid event id."""
+        return "/api" if event_id == self._default_event else f"/api/events/{event_id}"
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
         content = orjson.dumps(body) if body is not None else None

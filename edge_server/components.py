@@ -1,8 +1,10 @@
 """EdgeComponents: the parts of one edge, built once from its settings.
 
 The parts are wired so that each only knows what it uses: the NATS relay feeds the
-venue feed, the feed keeps the mirror and broadcasts through the hub, and connections
-share the hub, mirror, booking client and counters through one context. ``health()``
+venue feed, which keeps each watched event's mirror (``Watchers``) and broadcasts
+through the hub; the snapshot keeper fetches snapshots when a mirror needs one; and
+connections share the hub, watchers, snapshot keeper, booking client and counters
+through one context. ``health()``
 and ``stats()`` are what ``/health`` and ``/stats`` show; ``stats()`` is cached for a
 second, so a flood of ``/stats`` never costs the fan-out loop more than one report a second.
 """
@@ -19,7 +21,9 @@ from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 from edge_server.relay import NatsRelay
 from edge_server.server import CLOSE_TIMEOUT
+from edge_server.snapshots import SnapshotKeeper
 from edge_server.stats import CachedReport, Stats
+from edge_server.watchers import Watchers
 from shared.config import EdgeSettings
 
 __all__ = ["EdgeComponents"]
@@ -27,14 +31,16 @@ __all__ = ["EdgeComponents"]
 
 @dataclass(frozen=True, slots=True)
 class EdgeComponents:
-    """Counters, hub, mirror, booking client, feed, NATS relay and the connection context."""
+    """Counters, hub, watchers, booking client, feed, snapshot keeper, NATS relay and the
+    connection context."""
 
     settings: EdgeSettings
     counters: Stats
     hub: Hub
-    mirror: VenueMirror
+    watchers: Watchers
     booking: BookingClient
     feed: VenueFeed
+    snapshots: SnapshotKeeper
     relay: NatsRelay
     context: ConnectionContext
     _stats_cache: CachedReport = field(init=False, repr=False, compare=False)
@@ -52,30 +58,40 @@ class EdgeComponents:
             close_timeout=CLOSE_TIMEOUT,
             send_buffer_bytes=settings.send_buffer_bytes,
         )
-        mirror = VenueMirror(gap_timeout=settings.gap_timeout)
-        booking = BookingClient(settings.booking_service_url, timeout=settings.booking_timeout)
-        feed = VenueFeed(
-            mirror,
+        watchers = Watchers(
+            default_event=settings.default_event,
+            linger=settings.mirror_linger_seconds,
+            make_mirror=lambda event_id: VenueMirror(event_id, gap_timeout=settings.gap_timeout),
+        )
+        booking = BookingClient(
+            settings.booking_service_url,
+            timeout=settings.booking_timeout,
+            default_event=settings.default_event,
+        )
+        snapshots = SnapshotKeeper(
+            watchers,
             hub,
             counters,
             fetch_snapshot=booking.venue,
             poll_interval=settings.poll_interval,
         )
+        feed = VenueFeed(watchers, hub, counters, wake=snapshots.wake)
         relay = NatsRelay(
             settings.nats_servers(),
             on_message=feed.on_nats_message,
-            on_reconnected=feed.request_resync,
+            on_reconnected=snapshots.request_resync,
         )
         context = ConnectionContext(
             hub=hub,
-            mirror=mirror,
+            watchers=watchers,
+            snapshots=snapshots,
             booking=booking,
             stats=counters,
             rate_per_second=settings.rate_limit_per_second,
             rate_burst=settings.rate_limit_burst,
             rate_strikes=settings.rate_limit_strikes,
         )
-        return cls(settings, counters, hub, mirror, booking, feed, relay, context)
+        return cls(settings, counters, hub, watchers, booking, feed, snapshots, relay, context)
 
     def nats_connected(self) -> bool:
         """Whether this edge's NATS subscription is up right now."""
@@ -87,7 +103,7 @@ class EdgeComponents:
             "status": "ok",
             "service": "edge-server",
             "nats": "ok" if self.nats_connected() else "down",
-            "venue_version": self.mirror.version,
+            "venue_version": self.watchers.default.mirror.version,
             "clients_connected": len(self.hub),
         }
 
@@ -98,6 +114,7 @@ class EdgeComponents:
     def _stats_report(self) -> dict[str, Any]:
         return self.counters.report(
             clients=len(self.hub),
-            version=self.mirror.version,
+            version=self.watchers.default.mirror.version,
             nats_connected=self.nats_connected(),
+            watchers=self.watchers.counts(),
         )

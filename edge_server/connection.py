@@ -1,4 +1,5 @@
-"""ClientConnection: one browser connection, bound to one booking-service session.
+"""ClientConnection: one browser connection, bound to one booking-service session, watching
+one concert event at a time.
 
 It promises, per connection:
 
@@ -15,8 +16,16 @@ It promises, per connection:
   the session's ``holder`` tag.
 - A token the booking service renews in a command's reply replaces the old one and is
   passed on in that response's ``data.session_token``.
-- ``VENUE_STATE`` is taken from the mirror right before it is written, with no await in
-  between, so it includes every ``SEAT_UPDATE`` broadcast before it and none after.
+- The connection watches the default event from the start (a seed client that never
+  subscribes still gets its updates). ``SUBSCRIBE`` chooses the event (``event_id``;
+  none: the default event) and the form of its state (``compact``); a later one
+  switches: the old event's updates stop before the ``SUBSCRIBE_ACK``, and the new
+  event's start with its ``VENUE_STATE``. An event the booking service does not know
+  gets ``SUBSCRIBE_ACK`` ``success: false`` "No such event: X" and changes nothing.
+  Seat commands act on the watched event.
+- ``VENUE_STATE`` is taken from the mirror right as the connection joins the event's
+  watchers, with no await before it is written, so it includes every ``SEAT_UPDATE``
+  broadcast before it and none after.
 - Flooding is answered with one ``ERROR`` per streak and, if it goes on, close 1008.
   Oversized frames are closed with 1009 by the WebSocket layer (``max_size``).
 """
@@ -42,7 +51,6 @@ from edge_server.booking_client import (
     NewSession,
 )
 from edge_server.hub import Hub
-from edge_server.mirror import VenueMirror
 from edge_server.protocol import (
     RESPONSE_TYPES,
     Command,
@@ -53,7 +61,9 @@ from edge_server.protocol import (
     response_frame,
 )
 from edge_server.ratelimit import Admission, RateLimiter
+from edge_server.snapshots import NoSuchEvent, SnapshotKeeper
 from edge_server.stats import Stats
+from edge_server.watchers import WatchedEvent, Watchers
 from shared.messages import MessageType
 from shared.timestamps import iso_time
 
@@ -77,7 +87,8 @@ class ConnectionContext:
     """What every connection of this edge shares."""
 
     hub: Hub
-    mirror: VenueMirror
+    watchers: Watchers
+    snapshots: SnapshotKeeper
     booking: BookingClient
     stats: Stats
     rate_per_second: float
@@ -88,7 +99,16 @@ class ConnectionContext:
 class ClientConnection:
     """Speaks the protocol with one connection until it closes."""
 
-    __slots__ = ("_connection", "_context", "_holder", "_id", "_limiter", "_token", "_user_id")
+    __slots__ = (
+        "_connection",
+        "_context",
+        "_event",
+        "_holder",
+        "_id",
+        "_limiter",
+        "_token",
+        "_user_id",
+    )
 
     def __init__(self, connection: ServerConnection, context: ConnectionContext) -> None:
         self._connection = connection
@@ -103,6 +123,7 @@ class ClientConnection:
         self._token: str | None = None
         self._user_id: str | None = None
         self._holder: str | None = None
+        self._event: WatchedEvent = context.watchers.default
 
     async def run(self) -> None:
         """Welcome the client, then answer its messages until the connection closes."""
@@ -120,6 +141,7 @@ class ClientConnection:
                 )
             )
             hub.add(self._connection)
+            self._event = self._context.watchers.join(self._event, self._connection, compact=False)
             async for message in self._connection:
                 if not await self._receive(message):
                     return
@@ -127,6 +149,7 @@ class ClientConnection:
             logger.debug("client went away", extra={"client": self._id})
         finally:
             hub.remove(self._connection)
+            self._context.watchers.leave(self._event, self._connection, time.monotonic())
 
     async def _send(self, frame: bytes) -> None:
         self._context.stats.messages_out += 1
@@ -176,18 +199,31 @@ class ClientConnection:
                 await self._start_session(command.user_id)
         except BookingCallError as exc:
             success, message = False, str(exc)
+        watchers = self._context.watchers
+        event: WatchedEvent | None = None
+        try:
+            event = await self._context.snapshots.open(command.event_id or watchers.default_event)
+        except NoSuchEvent as exc:
+            success, message = False, str(exc)
+        if event is not None:
+            # Off the old event's broadcasts before the ACK (see module docstring).
+            watchers.leave(self._event, self._connection, time.monotonic())
         ack: dict[str, object] = {
             "client_id": self._id,
             "user_id": self._user_id if self._user_id is not None else command.user_id,
             "holder": self._holder,
+            "event_id": (self._event if event is None else event).event_id,
         }
         if self._token is not None:
             ack["session_token"] = self._token
         await self._send(
             response_frame(MessageType.SUBSCRIBE_ACK, success=success, message=message, data=ack)
         )
-        # No await between reading the mirror and writing its state (see module docstring).
-        state = self._context.mirror.venue_state()
+        if event is None:
+            return
+        self._event = watchers.join(event, self._connection, compact=command.compact)
+        # No await between joining and reading the state to write (see module docstring).
+        state = self._event.state_for(self._connection)
         if state is not None:
             await self._send(state)
 
@@ -239,7 +275,7 @@ class ClientConnection:
                 self._keep_renewed(self._token, data)
             assert self._token is not None
             reply = await self._context.booking.seat_command(
-                _ACTIONS[command.type], command.seat_id, self._token
+                self._event.event_id, _ACTIONS[command.type], command.seat_id, self._token
             )
         except BookingCallError as exc:
             data["user_id"] = self._user_id

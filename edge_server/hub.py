@@ -1,4 +1,4 @@
-"""Hub: the connected clients of this edge and the one way to send them all a frame.
+"""Hub: the connected clients of this edge and the one way to send them a frame.
 
 A broadcast serialises nothing: the caller hands over the finished frame and
 ``websockets.broadcast`` writes it to every open connection without waiting. There is
@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Collection
 
 from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.frames import CloseCode
@@ -43,6 +44,8 @@ class Hub:
         self._close_timeout = close_timeout
         self._clients: set[ServerConnection] = set()
         self._backlogged: set[ServerConnection] = set()
+        # Slow clients being closed: left out of every broadcast until they are gone.
+        self._dropped: set[ServerConnection] = set()
         self._closing: set[asyncio.Task[None]] = set()
 
     def __len__(self) -> int:
@@ -75,12 +78,18 @@ class Hub:
         self._clients.discard(connection)
         self._backlogged.discard(connection)
 
-    def broadcast(self, frame: bytes) -> None:
-        """Send ``frame`` (UTF-8 JSON) to every client as a text frame, without waiting."""
+    def broadcast(self, frame: bytes, *groups: Collection[ServerConnection]) -> None:
+        """Send ``frame`` (UTF-8 JSON) as a text frame, without waiting, to every client in
+        ``groups`` (connections of this hub), or to every client when none is given."""
         if self._backlogged:
             self._drop_slow_clients()
-        broadcast(self._clients, frame, text=True)
-        self._stats.broadcast_sent(len(self._clients))
+        recipients = 0
+        for group in groups or (self._clients,):
+            if self._dropped:
+                group = [connection for connection in group if connection not in self._dropped]
+            broadcast(group, frame, text=True)
+            recipients += len(group)
+        self._stats.broadcast_sent(recipients)
 
     async def close(self) -> None:
         """Wait for the slow clients being closed to be gone."""
@@ -100,6 +109,7 @@ class Hub:
                 extra={"remote": str(connection.remote_address), "buffered": buffered},
             )
             self.remove(connection)
+            self._dropped.add(connection)
             self._stats.slow_clients_dropped += 1
             task = asyncio.create_task(self._close_slow(connection))
             self._closing.add(task)
@@ -112,3 +122,5 @@ class Hub:
                 await connection.close(CloseCode.TRY_AGAIN_LATER, "client too slow")
         except TimeoutError:
             connection.transport.abort()
+        finally:
+            self._dropped.discard(connection)

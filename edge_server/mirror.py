@@ -1,4 +1,4 @@
-"""VenueMirror: the venue as this edge knows it, one version at a time.
+"""VenueMirror: one event's venue as this edge knows it, one version at a time.
 
 The mirror is pure state (no I/O, time passed in) so its ordering rules can be tested
 on their own. It promises:
@@ -21,10 +21,13 @@ on their own. It promises:
   heartbeat every 0.5 s; once heartbeats state their ``interval`` they become
   ``RESET_INTERVALS`` and ``SILENCE_INTERVALS`` times it.
 - A snapshot that differs from the mirror (seats or version) yields one fresh
-  ``VENUE_STATE`` frame, followed by the buffered changes newer than it. A snapshot
+  ``VENUE_STATE`` frame, followed by the buffered changes newer than it (for callers
+  that send the full and the compact state to different clients, ``take_snapshot``
+  says whether a state is due, and ``drain`` hands out the changes after it). A snapshot
   older than the mirror is ignored (changes overtook the fetch) unless heartbeats have
   been saying for a while that the venue went backwards; then it replaces the mirror.
-- ``venue_state()`` is serialised once per version, however many clients ask.
+- ``venue_state()`` and ``compact_state()`` are serialised once per version, however
+  many clients ask (``StateFrames``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from edge_server.protocol import encode
+from edge_server.state_frames import StateFrames
 from shared.constants import STATUS_AFTER, ChangeType, SeatStatus
 from shared.messages import MessageType
 from shared.venue_digest import digest_of, format_digest, seat_contribution
@@ -60,12 +63,14 @@ class VenueMirror:
 
     def __init__(
         self,
+        event_id: str,
         *,
         gap_timeout: float = 0.2,
         reset_timeout: float = 1.0,
         heartbeat_silence: float = 1.5,
         max_pending: int = 4096,
     ) -> None:
+        self.event_id = event_id
         self._gap_timeout = gap_timeout
         self._reset_timeout = reset_timeout
         self._heartbeat_silence = heartbeat_silence
@@ -79,7 +84,7 @@ class VenueMirror:
         self._backwards_since: float | None = None
         self._last_heartbeat: float | None = None
         self._wanted = False
-        self._state_cache: tuple[int, bytes] | None = None
+        self._frames = StateFrames(event_id)
         self._digest = 0
         # (version, digest) of a snapshot whose own digest disagreed with its seats: the
         # store's heartbeats will carry that digest, and resyncing again would not help.
@@ -110,16 +115,18 @@ class VenueMirror:
         return list(self._seats.values())
 
     def venue_state(self) -> bytes | None:
-        """The ``VENUE_STATE`` frame at the current version, or None before the first snapshot."""
+        """The full ``VENUE_STATE`` frame at the current version, or None before the first
+        snapshot."""
         if self._version is None:
             return None
-        cached = self._state_cache
-        if cached is not None and cached[0] == self._version:
-            return cached[1]
-        data = {**self._layout, "seats": list(self._seats.values()), "version": self._version}
-        frame = encode(MessageType.VENUE_STATE, data)
-        self._state_cache = (self._version, frame)
-        return frame
+        return self._frames.full(self._version, self._layout, self._seats.values())
+
+    def compact_state(self) -> bytes | None:
+        """The compact ``VENUE_STATE`` frame (taken seats only) at the current version, or
+        None before the first snapshot."""
+        if self._version is None:
+            return None
+        return self._frames.compact(self._version, self._layout, self._seats.values())
 
     def change_problem(self, change: dict[str, Any]) -> str | None:
         """What is wrong with a seat change (``version``, ``seat_id`` and ``seat`` present),
@@ -218,18 +225,25 @@ class VenueMirror:
 
     def apply_snapshot(self, snapshot: dict[str, Any], now: float) -> list[bytes]:
         """Install a snapshot fetched after a resync request; returns the frames due."""
+        state = self.venue_state() if self.take_snapshot(snapshot, now) else None
+        frames = self.drain(now)
+        return frames if state is None else [state, *frames]
+
+    def take_snapshot(self, snapshot: dict[str, Any], now: float) -> bool:
+        """Install a snapshot fetched after a resync request; whether clients need a fresh
+        ``VENUE_STATE``. The caller sends it (at the snapshot's version), then ``drain``s."""
         version: int = snapshot["version"]
         seats: list[Any] = snapshot["seats"]
         previous = self._version
         if previous is not None and version < previous:
             if self._backwards_since is None:
-                return self._advance(now)
+                return False
             logger.warning("venue version went backwards", extra={"was": previous, "now": version})
             self._pending.clear()
         changed = previous != version or list(self._seats.values()) != seats
         if changed:
             # The cached VENUE_STATE is keyed by version, and the seats may differ at one.
-            self._state_cache = None
+            self._frames.clear()
         self._seats = {seat["id"]: seat for seat in seats}
         self._digest = int(digest_of(seats), 16)
         self._note_store_digest(version, snapshot.get("digest"))
@@ -242,8 +256,11 @@ class VenueMirror:
             del self._pending[stale]
         if self._pending:
             self._awaited = max(self._pending)
-        frames = [state] if changed and (state := self.venue_state()) is not None else []
-        return frames + self._advance(now)
+        return changed
+
+    def drain(self, now: float) -> list[bytes]:
+        """The buffered change frames that follow the current version, applied in order."""
+        return self._advance(now)
 
     def _note_store_digest(self, version: int, digest: object) -> None:
         """Remember a snapshot digest that disagrees with the snapshot's own seats.

@@ -16,6 +16,7 @@ from shared.identifiers import (
     SEAT_ID_MAX_LENGTH,
     SESSION_TOKEN_MAX_LENGTH,
     USER_ID_MAX_LENGTH,
+    is_event_id,
     is_seat_id,
     is_user_id,
 )
@@ -49,12 +50,15 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A valid client message. ``seat_id`` is set for the seat commands only."""
+    """A valid client message. ``seat_id`` is set for the seat commands only; ``event_id``
+    (None: the default event) and ``compact`` come with ``SUBSCRIBE`` only."""
 
     type: MessageType
     seat_id: str | None = None
     user_id: str | None = None
     session_token: str | None = None
+    event_id: str | None = None
+    compact: bool = False
 
 
 def parse_command(raw: str | bytes) -> Command:
@@ -84,7 +88,13 @@ def parse_command(raw: str | bytes) -> Command:
                 f"Field 'user_id' has an invalid format "
                 f"(1-{USER_ID_MAX_LENGTH} letters, digits or _.@:-)"
             )
-        return Command(command_type, user_id=user_id, session_token=token)
+        return Command(
+            command_type,
+            user_id=user_id,
+            session_token=token,
+            event_id=_event_id(data),
+            compact=_flag(data, "compact"),
+        )
     seat_id = data.get("seat_id")
     if not isinstance(seat_id, str):
         raise ProtocolError("Field 'seat_id' is required and must be a string like 'A1'")
@@ -99,6 +109,22 @@ def parse_command(raw: str | bytes) -> Command:
     if user_id is not None and not is_user_id(user_id):
         user_id = None
     return Command(command_type, seat_id=seat_id, user_id=user_id, session_token=token)
+
+
+def _event_id(data: dict[str, Any]) -> str | None:
+    event_id = _optional_string(data, "event_id", 32)
+    if event_id is not None and not is_event_id(event_id):
+        raise ProtocolError(
+            "Field 'event_id' has an invalid format (1-32 lowercase letters, digits or -)"
+        )
+    return event_id
+
+
+def _flag(data: dict[str, Any], key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ProtocolError(f"Field '{key}' must be true or false")
+    return value
 
 
 def _optional_string(data: dict[str, Any], key: str, limit: int) -> str | None:

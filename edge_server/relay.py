@@ -1,4 +1,5 @@
-"""NatsRelay: this edge's one subscription to ``seats.>``.
+"""NatsRelay: this edge's subscriptions to ``seats.>`` (the default event) and ``events.>``
+(every other event).
 
 The relay connects in the background and keeps reconnecting for as long as it lives;
 the edge works without NATS meanwhile (the feed polls snapshots). Messages are handed
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
-from shared.constants import SUBJECT_ALL
+from shared.constants import EVENTS_SUBJECT_ALL, SUBJECT_ALL
 from shared.nats_link import NatsLink
 
 __all__ = ["NatsRelay"]
@@ -26,7 +27,9 @@ MessageHandler = Callable[[str, bytes], None]
 
 
 class NatsRelay(NatsLink):
-    """A NATS link subscribed to every seat subject; pending messages are dropped on close."""
+    """A NATS link subscribed to every event's seat subjects; pending messages are dropped on
+    close. Each event publishes on one of the two subscriptions, so its messages are handed
+    on in the order NATS delivered them."""
 
     def __init__(
         self,
@@ -46,9 +49,10 @@ class NatsRelay(NatsLink):
         )
 
     async def _subscribe(self, client: Client) -> None:
-        await client.subscribe(SUBJECT_ALL, cb=self._deliver)
+        for subject in (SUBJECT_ALL, EVENTS_SUBJECT_ALL):
+            await client.subscribe(subject, cb=self._deliver)
         await client.flush(timeout=2)
-        logger.info("nats subscribed", extra={"subject": SUBJECT_ALL})
+        logger.info("nats subscribed", extra={"subjects": [SUBJECT_ALL, EVENTS_SUBJECT_ALL]})
 
     async def _deliver(self, msg: Msg) -> None:
         self._on_message(msg.subject, msg.data)

@@ -46,8 +46,17 @@ class Stats:
         self.messages_out += recipients
         self.last_broadcast_ms = _now_ms()
 
-    def report(self, *, clients: int, version: int | None, nats_connected: bool) -> dict[str, Any]:
-        """The counters plus the live figures the caller knows, as ``/stats`` shows them.
+    def report(
+        self,
+        *,
+        clients: int,
+        version: int | None,
+        nats_connected: bool,
+        watchers: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """The counters plus the live figures the caller knows, as ``/stats`` shows them:
+        ``venue_version`` is the default event's, ``watchers`` the connections watching
+        each event this edge keeps a mirror of (0 for one lingering after its last left).
 
         The seed's keys come too: ``total_clients`` (connected now), ``total_messages``
         (frames sent to clients), ``connected_at`` (when the edge started) and
@@ -70,6 +79,7 @@ class Stats:
             "resyncs": self.resyncs,
             "invalid_changes": self.invalid_changes,
             "venue_version": version,
+            "watchers": watchers if watchers is not None else {},
             "nats_connected": nats_connected,
             "uptime_seconds": round(time.monotonic() - self.started, 3),
         }

@@ -299,7 +299,7 @@ def outputs() -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, build in PLANS.items():
         plan, marks = build()
-        files[f"{name}.json"] = plan.model_dump_json(exclude_defaults=True).encode() + b"\n"
+        files[f"{name}.json"] = plan.to_json() + b"\n"
         if marks:
             files[f"{name}.marks.json"] = orjson.dumps(
                 marks, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE

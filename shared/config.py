@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.identifiers import EVENT_ID_PATTERN
+
 __all__ = [
     "DEFAULT_DATA_DIR",
     "MIN_ADMIN_TOKEN_BYTES",
@@ -37,8 +39,9 @@ class ServiceSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     nats_url: str = "nats://localhost:4222"
-    # The event the seed's calls and subjects act on (/api/seats, seats.held, ...).
-    default_event: str = Field("main", pattern=r"^[a-z0-9-]{1,32}$")
+    # The event the seed's calls and subjects act on (/api/seats, seats.held, ...), and
+    # the one an edge connection watches until its SUBSCRIBE names another.
+    default_event: str = Field("main", pattern=EVENT_ID_PATTERN)
     log_level: str = Field("info", pattern=r"(?i)^(debug|info|warning|error)$")
 
     def nats_servers(self) -> list[str]:
@@ -125,6 +128,8 @@ class EdgeSettings(ServiceSettings):
 
     port: int = Field(3000, ge=1, le=65535)
     booking_service_url: str = "http://localhost:8080"
+    # How long an event's mirror is kept after its last watcher left.
+    mirror_linger_seconds: float = Field(30.0, ge=0, le=3600)
     # Comma-separated Origin header values a browser may connect from; empty allows any.
     allowed_origins: str = ""
     max_message_bytes: int = Field(4096, ge=256, le=1 << 20)

@@ -30,6 +30,8 @@ class EdgeClient:
     def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
         self.frames: list[dict[str, Any]] = []
+        # The size in bytes of each frame, as received.
+        self.frame_bytes: list[int] = []
         self.seats: dict[str, dict[str, Any]] = {}
         self.version: int | None = None
         self.anomalies: list[tuple[int | None, int]] = []
@@ -124,6 +126,8 @@ class EdgeClient:
                     self.violations.append(violation)
                 async with self._changed:
                     self.frames.append(frame)
+                    raw = message.encode() if isinstance(message, str) else message
+                    self.frame_bytes.append(len(raw))
                     self._apply(frame)
                     self._changed.notify_all()
         except ConnectionClosed:

@@ -52,12 +52,15 @@ def grid_plan(rows: int, cols: int, *, name: str = "Hall") -> Plan:
         raise ValueError("a grid plan needs at least one row and one column")
     width = 2 * _MARGIN + (cols - 1) * _SPACING
     first_row_y = 2 * _MARGIN + _STAGE_HEIGHT
+    stage_width = width - 2 * (_MARGIN - _SEAT_RADIUS)
     stage = Area(
         shape="rectangle",
         color="#555555",
         position=Position(x=_MARGIN - _SEAT_RADIUS, y=_MARGIN // 2),
-        rectangle=Rectangle(width=width - 2 * (_MARGIN - _SEAT_RADIUS), height=_STAGE_HEIGHT),
-        text=AreaText(text="Stage", color="#ffffff"),
+        rectangle=Rectangle(width=stage_width, height=_STAGE_HEIGHT),
+        text=AreaText(
+            text="Stage", position=Position(x=stage_width / 2, y=_STAGE_HEIGHT / 2), color="#ffffff"
+        ),
     )
     return Plan(
         name=name,

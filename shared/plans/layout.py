@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from shared.plans.errors import PlanError
 from shared.plans.grid import row_label
-from shared.plans.model import Plan, Size
+from shared.plans.model import Plan, Size, Zone
 
 __all__ = ["SEAT_MARKS", "LayoutSeat", "SeatLayout"]
 
@@ -74,21 +74,10 @@ class SeatLayout:
         for zone in plan.zones:
             for r, row in enumerate(zone.rows):
                 for c, seat in enumerate(row.seats):
-                    seats[seat.seat_guid] = LayoutSeat(
-                        id=seat.seat_guid,
-                        zone=zone.name,
-                        zone_id=zone.zone_id,
-                        row=r,
-                        col=c,
-                        row_label=row.row_label or row.row_number,
-                        number=seat.seat_number,
-                        category=seat.category,
-                        x=zone.position.x + row.position.x + seat.position.x,
-                        y=zone.position.y + row.position.y + seat.position.y,
-                        radius=seat.radius,
-                        marks=by_category.get(seat.category, frozenset())
-                        | extra.get(seat.seat_guid, frozenset()),
+                    marks_of_seat = by_category.get(seat.category, frozenset()) | extra.get(
+                        seat.seat_guid, frozenset()
                     )
+                    seats[seat.seat_guid] = _layout_seat(zone, r, c, marks_of_seat)
         return cls(
             name=plan.name,
             size=plan.size,
@@ -116,6 +105,25 @@ class SeatLayout:
         """How people read the seat: ``"Stalls, Row A, Seat 1"``."""
         seat = self._seats[seat_id]
         return f"{seat.zone}, Row {seat.row_label}, Seat {seat.number}"
+
+
+def _layout_seat(zone: Zone, r: int, c: int, marks: frozenset[str]) -> LayoutSeat:
+    row = zone.rows[r]
+    seat = row.seats[c]
+    return LayoutSeat(
+        id=seat.seat_guid,
+        zone=zone.name,
+        zone_id=zone.zone_id,
+        row=r,
+        col=c,
+        row_label=row.row_label or row.row_number,
+        number=seat.seat_number,
+        category=seat.category,
+        x=zone.position.x + row.position.x + seat.position.x,
+        y=zone.position.y + row.position.y + seat.position.y,
+        radius=seat.radius,
+        marks=marks,
+    )
 
 
 def _checked_marks(plan: Plan, marks: Mapping[str, Collection[str]]) -> dict[str, frozenset[str]]:

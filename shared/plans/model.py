@@ -111,7 +111,7 @@ class Polygon(_Model):
 
 
 class AreaText(_Model):
-    """Text drawn in an area, at ``position`` relative to the area (its centre if absent)."""
+    """Text drawn in an area, centred at ``position`` from the area's own (there if absent)."""
 
     text: str
     position: Position | None = None
@@ -164,3 +164,7 @@ class Plan(_Model):
     size: Size
     categories: list[Category]
     zones: list[Zone]
+
+    def to_json(self) -> bytes:
+        """The plan as compact JSON, leaving out what is at its default (a seat's radius 10)."""
+        return self.model_dump_json(exclude_defaults=True).encode()

@@ -1,8 +1,9 @@
-"""ClientConnection's sessions, against a fake booking service and a fake socket."""
+"""ClientConnection's sessions and watched events, against a fake booking service and a
+fake socket."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any, cast
 
 import orjson
@@ -14,9 +15,12 @@ from edge_server.booking_client import (
     NewSession,
 )
 from edge_server.connection import ClientConnection, ConnectionContext
+from edge_server.feed import VenueFeed
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
+from edge_server.snapshots import SnapshotKeeper
 from edge_server.stats import Stats
+from edge_server.watchers import Watchers
 from shared.session_tokens import encode_claims
 
 INVALID = "The session token is not valid; start a new session"
@@ -29,7 +33,8 @@ class FakeBooking:
 
     def __init__(self, *, renew: bool = False, down: bool = False, old: bool = False) -> None:
         self.sessions: dict[str, NewSession] = {}
-        self.commands: list[tuple[str, str, str]] = []
+        self.commands: list[tuple[str, str, str, str]] = []
+        self.events = {"main": venue("main", 4), "rock-1a2b": venue("rock-1a2b", 7)}
         self.renew = renew
         self.down = down
         self.old = old
@@ -55,49 +60,106 @@ class FakeBooking:
         self.sessions[renewed.token] = renewed
         return renewed
 
-    async def seat_command(self, action: str, seat_id: str, token: str) -> dict[str, Any]:
+    async def venue(self, event_id: str) -> dict[str, Any]:
+        if event_id not in self.events:
+            raise BookingRefused(f"No such event: {event_id}", status=404)
+        return self.events[event_id]
+
+    async def seat_command(
+        self, event_id: str, action: str, seat_id: str, token: str
+    ) -> dict[str, Any]:
         if token not in self.sessions:
             raise BookingRefused(INVALID, status=400)
-        self.commands.append((action, seat_id, token))
+        self.commands.append((event_id, action, seat_id, token))
         reply: dict[str, Any] = {"message": f"Seat {seat_id} {action}ed", "version": 1}
         if self.renew:
             reply["session_token"] = self.issue(self.sessions[token].user_id).token
         return reply
 
 
-class FakeSocket:
-    """Replays the client's messages, then ends; records what the server sent."""
+def venue(event_id: str, version: int) -> dict[str, Any]:
+    """A snapshot of a three-seat event whose A1 is booked."""
+    seats = [{"id": f"A{col + 1}", "row": 0, "col": col, "status": 0} for col in range(3)]
+    seats[0] = {**seats[0], "status": 2, "booked_by": "u0"}
+    return {"event_id": event_id, "version": version, "hold_seconds": 30, "seats": seats}
 
-    def __init__(self, *messages: dict[str, Any]) -> None:
-        self.incoming = [orjson.dumps(message).decode() for message in messages]
+
+Step = dict[str, Any] | Callable[[], None]
+
+
+class FakeSocket:
+    """Replays the client's messages, running the callables among them in between, then
+    ends; records what the server sent, broadcasts included."""
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = steps
         self.sent: list[dict[str, Any]] = []
 
     async def send(self, frame: bytes, *, text: bool) -> None:
         self.sent.append(orjson.loads(frame))
 
     async def __aiter__(self) -> AsyncIterator[str]:
-        for message in self.incoming:
-            yield message
+        for step in self.steps:
+            if callable(step):
+                step()
+            else:
+                yield orjson.dumps(step).decode()
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [frame["data"] for frame in self.sent if frame["type"] == kind]
 
 
-async def converse(booking: FakeBooking, *messages: dict[str, Any]) -> FakeSocket:
-    """Run one connection through ``messages``; the socket with every frame sent."""
-    stats = Stats()
-    context = ConnectionContext(
-        hub=Hub(stats, slow_client_bytes=1 << 20, close_timeout=1.0),
-        mirror=VenueMirror(),
-        booking=cast(BookingClient, booking),
-        stats=stats,
-        rate_per_second=100.0,
-        rate_burst=100,
-        rate_strikes=100,
-    )
-    socket = FakeSocket(*messages)
-    await ClientConnection(cast(Any, socket), context).run()
-    return socket
+class DeliveringHub(Hub):
+    """Hands each broadcast frame straight to the fake sockets it is meant for."""
+
+    def broadcast(self, frame: bytes, *groups: Collection[Any]) -> None:
+        for group in groups:
+            for socket in group:
+                socket.sent.append(orjson.loads(frame))
+
+
+class FakeEdge:
+    """An edge's parts around a fake booking service, fed by hand-made NATS messages; the
+    default event's first snapshot is in, as an edge fetches it when it starts."""
+
+    def __init__(self, booking: FakeBooking) -> None:
+        stats = Stats()
+        hub = DeliveringHub(stats, slow_client_bytes=1 << 20, close_timeout=1.0)
+        self.watchers = Watchers(default_event="main", linger=60.0, make_mirror=VenueMirror)
+        self.watchers.default.mirror.apply_snapshot(booking.events["main"], 0.0)
+        snapshots = SnapshotKeeper(
+            self.watchers, hub, stats, fetch_snapshot=booking.venue, poll_interval=1.0
+        )
+        self.feed = VenueFeed(self.watchers, hub, stats, wake=snapshots.wake)
+        self.context = ConnectionContext(
+            hub=hub,
+            watchers=self.watchers,
+            snapshots=snapshots,
+            booking=cast(BookingClient, booking),
+            stats=stats,
+            rate_per_second=100.0,
+            rate_burst=100,
+            rate_strikes=100,
+        )
+
+    def change(self, event_id: str, version: int, seat_id: str = "A2") -> Callable[[], None]:
+        """A step: the booking service publishes a hold of ``seat_id`` on ``event_id``."""
+        seat = {"id": seat_id, "row": 0, "col": int(seat_id[1:]) - 1, "status": 1}
+        payload = {"event_type": "held", "seat_id": seat_id, "user_id": "u9", "status": 1}
+        data = orjson.dumps({**payload, "version": version, "seat": seat, "event_id": event_id})
+        subject = "seats.held" if event_id == "main" else f"events.{event_id}.held"
+        return lambda: self.feed.on_nats_message(subject, data)
+
+    async def converse(self, *steps: Step) -> FakeSocket:
+        """Run one connection through ``steps``; the socket with every frame sent."""
+        socket = FakeSocket(*steps)
+        await ClientConnection(cast(Any, socket), self.context).run()
+        return socket
+
+
+async def converse(booking: FakeBooking, *steps: Step) -> FakeSocket:
+    """Run one connection through ``steps`` on a fresh edge; the socket."""
+    return await FakeEdge(booking).converse(*steps)
 
 
 def subscribe(**data: Any) -> dict[str, Any]:
@@ -120,7 +182,7 @@ async def test_connection_forged_token_gets_a_fresh_session_that_works() -> None
     assert ack["data"]["holder"] == "holder-made-up"
     (response,) = socket.of_type("SELECT_SEAT_RESPONSE")
     assert response["success"] is True
-    assert booking.commands == [("select", "A1", "token-1")]
+    assert booking.commands == [("main", "select", "A1", "token-1")]
 
 
 async def test_connection_verified_token_is_resumed_with_its_renewed_token() -> None:
@@ -134,7 +196,7 @@ async def test_connection_verified_token_is_resumed_with_its_renewed_token() -> 
     assert ack["data"]["user_id"] == "alice"
     assert ack["data"]["holder"] == "holder-alice"
     assert ack["data"]["session_token"] == "token-1-resumed"
-    assert booking.commands == [("select", "A2", "token-1-resumed")]
+    assert booking.commands == [("main", "select", "A2", "token-1-resumed")]
 
 
 async def test_connection_keeps_a_token_renewed_in_a_command_reply() -> None:
@@ -144,7 +206,7 @@ async def test_connection_keeps_a_token_renewed_in_a_command_reply() -> None:
     first, second = socket.of_type("SELECT_SEAT_RESPONSE")
     assert first["data"]["session_token"] == "token-2"
     assert second["data"]["session_token"] == "token-3"
-    assert [token for _, _, token in booking.commands] == ["token-1", "token-2"]
+    assert [token for *_, token in booking.commands] == ["token-1", "token-2"]
 
 
 async def test_connection_unverifiable_token_is_not_reported_as_success() -> None:
@@ -165,4 +227,104 @@ async def test_connection_token_a_booking_service_cannot_check_is_kept_not_repla
     (ack,) = socket.of_type("SUBSCRIBE_ACK")
     assert ack["success"] is False
     assert ack["data"]["session_token"] == "token-1"
-    assert booking.commands == [("select", "A3", "token-1")]
+    assert booking.commands == [("main", "select", "A3", "token-1")]
+
+
+def kinds(socket: FakeSocket) -> list[tuple[str, str | None]]:
+    """Each frame's type with the event it names (None for frames that name none)."""
+    named = []
+    for frame in socket.sent:
+        data = frame["data"]
+        event_id = data.get("event_id", (data.get("data") or {}).get("event_id"))
+        named.append((frame["type"], event_id))
+    return named
+
+
+async def test_connection_without_event_id_watches_the_default_event() -> None:
+    """A seed SUBSCRIBE gets the default event's full state, its updates, and commands act
+    on it."""
+    booking = FakeBooking()
+    edge = FakeEdge(booking)
+    socket = await edge.converse(subscribe(user_id="ann"), edge.change("main", 5), select("A3"))
+    (state,) = socket.of_type("VENUE_STATE")
+    assert state["event_id"] == "main"
+    assert [seat["id"] for seat in state["seats"]] == ["A1", "A2", "A3"]
+    assert "compact" not in state
+    assert socket.of_type("SEAT_UPDATE")[0]["version"] == 5
+    assert booking.commands == [("main", "select", "A3", "token-1")]
+
+
+async def test_connection_before_subscribe_gets_the_default_events_updates() -> None:
+    """A client that never subscribes still receives the default event's updates."""
+    booking = FakeBooking()
+    edge = FakeEdge(booking)
+    socket = await edge.converse(edge.change("main", 5), edge.change("rock-1a2b", 8))
+    assert kinds(socket)[1:] == [("SEAT_UPDATE", "main")]
+
+
+async def test_connection_switches_events_with_a_later_subscribe() -> None:
+    """A second SUBSCRIBE moves the connection: ACK and state of the new event, its updates
+    and commands from then on, and none of the old event's."""
+    booking = FakeBooking()
+    edge = FakeEdge(booking)
+    socket = await edge.converse(
+        subscribe(),
+        edge.change("main", 5),
+        subscribe(event_id="rock-1a2b"),
+        edge.change("main", 6, "A3"),
+        edge.change("rock-1a2b", 8),
+        select("A3"),
+    )
+    assert kinds(socket) == [
+        ("WELCOME", None),
+        ("SUBSCRIBE_ACK", "main"),
+        ("VENUE_STATE", "main"),
+        ("SEAT_UPDATE", "main"),
+        ("SUBSCRIBE_ACK", "rock-1a2b"),
+        ("VENUE_STATE", "rock-1a2b"),
+        ("SEAT_UPDATE", "rock-1a2b"),
+        ("SELECT_SEAT_RESPONSE", None),
+    ]
+    assert socket.of_type("VENUE_STATE")[1]["version"] == 7
+    assert booking.commands == [("rock-1a2b", "select", "A3", "token-1")]
+    assert edge.watchers.counts() == {"main": 0, "rock-1a2b": 0}
+
+
+async def test_connection_unknown_event_is_refused_and_changes_nothing() -> None:
+    """SUBSCRIBE to an event the booking service does not know: success false, "No such
+    event: X", no state, no mirror kept, and the connection stays on its event."""
+    booking = FakeBooking()
+    edge = FakeEdge(booking)
+    socket = await edge.converse(
+        subscribe(event_id="rock-1a2b"),
+        subscribe(event_id="gone-0000"),
+        edge.change("rock-1a2b", 8),
+        lambda: edge.watchers.get("gone-0000") is None or socket_failed(),
+    )
+    acks = socket.of_type("SUBSCRIBE_ACK")
+    assert (acks[1]["success"], acks[1]["message"]) == (False, "No such event: gone-0000")
+    assert acks[1]["data"]["event_id"] == "rock-1a2b"
+    assert len(socket.of_type("VENUE_STATE")) == 1
+    assert socket.of_type("SEAT_UPDATE")[0]["event_id"] == "rock-1a2b"
+
+
+def socket_failed() -> None:
+    raise AssertionError("a mirror was kept for an unknown event")
+
+
+async def test_connection_compact_subscribe_gets_only_taken_seats() -> None:
+    """SUBSCRIBE with compact: true gets the compact state (booked A1 only), then updates."""
+    booking = FakeBooking()
+    edge = FakeEdge(booking)
+    socket = await edge.converse(
+        subscribe(event_id="rock-1a2b", compact=True), edge.change("rock-1a2b", 8)
+    )
+    (state,) = socket.of_type("VENUE_STATE")
+    assert state == {
+        "event_id": "rock-1a2b",
+        "version": 7,
+        "compact": True,
+        "hold_seconds": 30,
+        "seats": [booking.events["rock-1a2b"]["seats"][0]],
+    }
+    assert socket.of_type("SEAT_UPDATE")[0]["version"] == 8

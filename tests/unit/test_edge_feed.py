@@ -1,35 +1,48 @@
-"""VenueFeed's NATS side: changes are checked before use, heartbeats are read in full."""
+"""VenueFeed: changes are checked before use and reach only their event's watchers;
+heartbeats are read in full."""
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from typing import Any, cast
 
 import orjson
 import pytest
 
-from edge_server.feed import MAX_CHANGE_BYTES, VenueFeed, read_heartbeat
+from edge_server.feed import MAX_CHANGE_BYTES, HeartbeatReading, VenueFeed, read_heartbeat
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 from edge_server.stats import Stats
+from edge_server.watchers import Watchers
 from shared.venue_digest import digest_of
 
 SEATS = [{"id": f"A{col + 1}", "row": 0, "col": col, "status": 0} for col in range(3)]
 
 
-async def no_snapshot() -> dict[str, Any]:
-    raise AssertionError("not fetched in these tests")
+class FakeHub(Hub):
+    """Records each broadcast with the connections it went to."""
+
+    def __init__(self, stats: Stats) -> None:
+        super().__init__(stats, slow_client_bytes=1 << 20, close_timeout=1.0)
+        self.sent: list[tuple[bytes, set[Any]]] = []
+
+    def broadcast(self, frame: bytes, *groups: Any) -> None:
+        self.sent.append((frame, {client for group in groups for client in group}))
 
 
-def feed() -> tuple[VenueFeed, VenueMirror, Stats]:
+def watchers_of(*event_ids: str) -> Watchers:
+    """Watchers of the default event ``main`` and ``event_ids``, each at version 10."""
+    watchers = Watchers(default_event="main", linger=5.0, make_mirror=VenueMirror)
+    for event_id in ("main", *event_ids):
+        watchers.open(event_id, 0.0).mirror.apply_snapshot({"version": 10, "seats": SEATS}, 0.0)
+    return watchers
+
+
+def feed(*event_ids: str) -> tuple[VenueFeed, VenueMirror, Stats]:
     stats = Stats()
-    mirror = VenueMirror()
-    mirror.apply_snapshot({"version": 10, "seats": SEATS}, now=0.0)
+    watchers = watchers_of(*event_ids)
     hub = Hub(stats, slow_client_bytes=1 << 20, close_timeout=1.0)
-    return (
-        VenueFeed(mirror, hub, stats, fetch_snapshot=no_snapshot, poll_interval=1.0),
-        mirror,
-        stats,
-    )
+    return VenueFeed(watchers, hub, stats, wake=lambda: None), watchers.default.mirror, stats
 
 
 def booked(**override: Any) -> bytes:
@@ -85,16 +98,63 @@ def test_feed_heartbeat_digest_mismatch_asks_for_a_snapshot() -> None:
 def test_feed_reads_heartbeats_with_or_without_digest_and_interval() -> None:
     """Version is required; a missing or malformed digest or interval reads as None."""
     digest = "0123456789abcdef"
-    assert read_heartbeat(orjson.dumps({"version": 4, "digest": digest, "interval": 2})) == (
-        4,
-        digest,
-        2.0,
-    )
-    assert read_heartbeat(orjson.dumps({"version": 4})) == (4, None, None)
+    assert read_heartbeat(
+        orjson.dumps({"version": 4, "digest": digest, "interval": 2, "event_id": "main"})
+    ) == HeartbeatReading(4, digest, 2.0, "main")
+    assert read_heartbeat(orjson.dumps({"version": 4})) == (4, None, None, None)
     assert read_heartbeat(orjson.dumps({"version": 4, "digest": "XYZ", "interval": "1"})) == (
         4,
+        None,
         None,
         None,
     )
     assert read_heartbeat(orjson.dumps({"version": True})) is None
     assert read_heartbeat(b"[]") is None
+
+
+def test_feed_sends_an_events_changes_only_to_its_watchers() -> None:
+    """A change on events.<id>.* reaches that event's watchers, full and compact, and no
+    one else; one for an event nobody watches is ignored."""
+    stats = Stats()
+    watchers = watchers_of("rock-1a2b")
+    hub = FakeHub(stats)
+    edge = VenueFeed(watchers, hub, stats, wake=lambda: None)
+    rock = watchers.open("rock-1a2b", 0.0)
+    fan, compact_fan, seed_fan = object(), object(), object()
+    watchers.join(rock, cast(Any, fan), compact=False)
+    watchers.join(rock, cast(Any, compact_fan), compact=True)
+    watchers.join(watchers.default, cast(Any, seed_fan), compact=False)
+    edge.on_nats_message("events.rock-1a2b.booked", booked(event_id="rock-1a2b"))
+    edge.on_nats_message("events.jazz-9f9f.booked", booked(event_id="jazz-9f9f"))
+    assert [recipients for _, recipients in hub.sent] == [{fan, compact_fan}]
+    assert orjson.loads(hub.sent[0][0])["data"]["event_id"] == "rock-1a2b"
+    assert (rock.mirror.version, watchers.default.mirror.version) == (11, 10)
+    edge.on_nats_message("seats.booked", booked(event_id="main"))
+    assert hub.sent[-1][1] == {seed_fan}
+    assert watchers.default.mirror.version == 11
+
+
+def test_feed_drops_a_change_whose_event_id_is_not_the_subjects() -> None:
+    """A payload naming another event than its subject is dropped and resyncs the subject's."""
+    edge, mirror, stats = feed("rock-1a2b")
+    edge.on_nats_message("seats.booked", booked(event_id="rock-1a2b"))
+    assert mirror.version == 10
+    assert stats.invalid_changes == 1
+    assert mirror.resync_due(0.0)
+
+
+def test_feed_heartbeat_goes_to_its_events_mirror_only() -> None:
+    """events.<id>.heartbeat feeds that event's mirror; a payload naming another is ignored."""
+    stats = Stats()
+    watchers = watchers_of("rock-1a2b")
+    edge = VenueFeed(watchers, FakeHub(stats), stats, wake=lambda: None)
+    rock = watchers.open("rock-1a2b", 0.0).mirror
+    ahead = orjson.dumps({"version": 12, "event_id": "rock-1a2b"})
+    edge.on_nats_message(
+        "events.rock-1a2b.heartbeat", orjson.dumps({"version": 12, "event_id": "main"})
+    )
+    later = time.monotonic() + 1.0
+    assert not rock.resync_due(later)
+    edge.on_nats_message("events.rock-1a2b.heartbeat", ahead)
+    assert rock.resync_due(later + 1.0)
+    assert not watchers.default.mirror.resync_due(later + 1.0)

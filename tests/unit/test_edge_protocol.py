@@ -18,6 +18,16 @@ def test_protocol_parses_seed_commands() -> None:
     assert command == Command(MessageType.BOOK_SEAT, seat_id="J10", user_id="u1")
 
 
+def test_protocol_subscribe_names_an_event_and_the_compact_form() -> None:
+    """SUBSCRIBE's event_id and compact are read; without them, the default event in full."""
+    command = parse_command(
+        '{"type": "SUBSCRIBE", "data": {"event_id": "rock-1a2b", "compact": true}}'
+    )
+    assert (command.event_id, command.compact) == ("rock-1a2b", True)
+    seed = parse_command('{"type": "SUBSCRIBE", "data": {"user_id": "u1"}}')
+    assert (seed.event_id, seed.compact) == (None, False)
+
+
 def test_protocol_subscribe_without_data_is_fine() -> None:
     """SUBSCRIBE with no data (or null data) asks for a fresh session."""
     assert parse_command('{"type": "SUBSCRIBE"}').type is MessageType.SUBSCRIBE
@@ -44,6 +54,10 @@ def test_protocol_invalid_claimed_user_id_on_a_command_is_ignored() -> None:
         ('{"type": "SUBSCRIBE", "data": {"user_id": "u1\\n"}}', "'user_id' has an invalid"),
         ('{"type": "SELECT_SEAT", "data": {"seat_id": "A1", "user_id": 3}}', "'user_id' must be"),
         ('{"type": "SUBSCRIBE", "data": {"session_token": ""}}', "'session_token' must be"),
+        ('{"type": "SUBSCRIBE", "data": {"event_id": "Rock"}}', "'event_id' has an invalid"),
+        ('{"type": "SUBSCRIBE", "data": {"event_id": "a.b"}}', "'event_id' has an invalid"),
+        ('{"type": "SUBSCRIBE", "data": {"event_id": 7}}', "'event_id' must be"),
+        ('{"type": "SUBSCRIBE", "data": {"compact": "yes"}}', "'compact' must be true or false"),
     ],
 )
 def test_protocol_rejects_malformed_frames_with_a_sentence(raw: str, sentence: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from edge_server.components import EdgeComponents
 from edge_server.stats import CachedReport, Stats
@@ -62,3 +62,11 @@ def test_stats_edge_answers_two_calls_within_a_second_with_one_report() -> None:
     assert edge.stats() is first
     assert first["total_messages"] == 0
     assert {"total_clients", "connected_at", "last_broadcast_time"} <= set(first)
+
+
+def test_stats_edge_reports_watchers_per_event() -> None:
+    """/stats counts the connections watching each event the edge keeps a mirror of."""
+    edge = EdgeComponents.build(EdgeSettings())
+    rock = edge.watchers.open("rock-1a2b", 0.0)
+    edge.watchers.join(rock, cast(Any, object()), compact=True)
+    assert edge.stats()["watchers"] == {"main": 0, "rock-1a2b": 1}

@@ -39,7 +39,7 @@ def versions(frames: list[bytes]) -> list[int]:
 
 
 def loaded(version: int = 10) -> VenueMirror:
-    mirror = VenueMirror(gap_timeout=0.2, reset_timeout=1.0, heartbeat_silence=1.5)
+    mirror = VenueMirror("main", gap_timeout=0.2, reset_timeout=1.0, heartbeat_silence=1.5)
     mirror.start_resync()
     mirror.apply_snapshot(snapshot(version), now=0.0)
     return mirror
@@ -47,7 +47,7 @@ def loaded(version: int = 10) -> VenueMirror:
 
 def test_mirror_wants_a_snapshot_before_anything_else() -> None:
     """A new mirror has no version or state and asks for a snapshot at once."""
-    mirror = VenueMirror()
+    mirror = VenueMirror("main")
     assert mirror.version is None
     assert mirror.venue_state() is None
     assert mirror.resync_due(0.0)
@@ -55,7 +55,7 @@ def test_mirror_wants_a_snapshot_before_anything_else() -> None:
 
 def test_mirror_first_snapshot_yields_venue_state() -> None:
     """The first snapshot becomes one VENUE_STATE frame carrying its version and layout."""
-    mirror = VenueMirror()
+    mirror = VenueMirror("main")
     frames = mirror.apply_snapshot(snapshot(7, A2=2), now=0.0)
     state = orjson.loads(frames[0])
     assert state["type"] == "VENUE_STATE"
@@ -192,7 +192,7 @@ def test_mirror_request_made_during_a_fetch_needs_another_snapshot() -> None:
 
 def test_mirror_buffers_events_until_the_first_snapshot() -> None:
     """Changes that arrive before the first snapshot are applied after it if newer."""
-    mirror = VenueMirror()
+    mirror = VenueMirror("main")
     mirror.on_change(*change(5), now=0.0)
     mirror.on_change(*change(6, "A2"), now=0.0)
     frames = mirror.apply_snapshot(snapshot(5, A1=1), now=0.1)
@@ -202,7 +202,7 @@ def test_mirror_buffers_events_until_the_first_snapshot() -> None:
 
 def test_mirror_full_reorder_buffer_requests_a_snapshot() -> None:
     """Too many early changes empty the buffer and ask for a snapshot instead."""
-    mirror = VenueMirror(max_pending=4)
+    mirror = VenueMirror("main", max_pending=4)
     mirror.apply_snapshot(snapshot(0), now=0.0)
     for version in range(2, 7):
         mirror.on_change(*change(version), now=0.0)
@@ -261,7 +261,7 @@ def test_mirror_heartbeat_digest_at_another_version_is_not_compared() -> None:
 
 def test_mirror_snapshot_without_digest_is_fine() -> None:
     """A snapshot from a booking service that sends no digest is taken as before."""
-    mirror = VenueMirror()
+    mirror = VenueMirror("main")
     mirror.apply_snapshot(snapshot(3), now=0.0)
     assert mirror.digest == digest_of(snapshot(3)["seats"])
     assert not mirror.resync_due(0.0)
@@ -309,7 +309,7 @@ def test_mirror_valid_event_has_no_problem() -> None:
 
 def test_mirror_event_buffered_before_the_layout_for_an_unknown_seat_is_dropped() -> None:
     """A change held back until the first snapshot that names no seat of it is not applied."""
-    mirror = VenueMirror()
+    mirror = VenueMirror("main")
     payload = {**change(6, "A1")[0], "seat_id": "Z9", "seat": seat("A1") | {"id": "Z9"}}
     mirror.on_change(payload, seat_update_frame(orjson.dumps(payload)), now=0.0)
     mirror.start_resync()
@@ -340,3 +340,52 @@ def test_mirror_ignores_a_nonsensical_heartbeat_interval() -> None:
     for interval in (0.0, -1.0, 1e9, float("nan")):
         mirror.on_heartbeat(10, now=1.0, interval=interval)
     assert (mirror.heartbeat_silence, mirror.reset_timeout) == (1.5, 1.0)
+
+
+def test_mirror_venue_state_names_its_event() -> None:
+    """The full VENUE_STATE carries the mirror's event id beside every seat."""
+    mirror = VenueMirror("rock-1a2b")
+    mirror.apply_snapshot(snapshot(3), now=0.0)
+    state = mirror.venue_state()
+    assert state is not None
+    data = orjson.loads(state)["data"]
+    assert data["event_id"] == "rock-1a2b"
+    assert len(data["seats"]) == 3
+
+
+def test_mirror_compact_state_lists_only_taken_seats() -> None:
+    """The compact VENUE_STATE has held, booked and blocked seats, version, event id and
+    hold time, and no layout; it is serialised once per version like the full one."""
+    mirror = VenueMirror("main")
+    snap = snapshot(8, A1=1, A3=2)
+    snap["hold_seconds"] = 30
+    snap["seats"][1]["blocked"] = True
+    mirror.apply_snapshot(snap, now=0.0)
+    compact = mirror.compact_state()
+    assert compact is not None
+    assert mirror.compact_state() is compact
+    frame = orjson.loads(compact)
+    assert frame["type"] == "VENUE_STATE"
+    assert frame["data"] == {
+        "event_id": "main",
+        "version": 8,
+        "compact": True,
+        "hold_seconds": 30,
+        "seats": snap["seats"],
+    }
+    mirror.on_change(*change(9, "A1", 0), now=0.1)
+    newer = orjson.loads(mirror.compact_state() or b"")["data"]
+    assert (newer["version"], [s["id"] for s in newer["seats"]]) == (9, ["A2", "A3"])
+
+
+def test_mirror_take_snapshot_says_whether_a_state_is_due() -> None:
+    """take_snapshot reports a changed venue and leaves buffered changes for drain, so the
+    state can be read at the snapshot's version first."""
+    mirror = loaded(10)
+    pending = change(12)
+    mirror.on_change(*pending, now=0.0)
+    assert mirror.take_snapshot(snapshot(11), now=0.1) is True
+    assert orjson.loads(mirror.compact_state() or b"")["data"]["version"] == 11
+    assert mirror.drain(0.1) == [pending[1]]
+    assert mirror.take_snapshot(snapshot(12, A1=1), now=0.2) is False
+    assert mirror.drain(0.2) == []

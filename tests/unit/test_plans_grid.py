@@ -76,7 +76,7 @@ def test_grid_plan_rejects_empty_halls(rows: int, cols: int) -> None:
 def test_grid_plan_passes_the_plan_checks() -> None:
     """A grid plan, written out as JSON and read back, loads as the same plan."""
     plan = grid_plan(3, 4, name="Studio")
-    loaded, layout = parse_plan(plan.model_dump_json(exclude_defaults=True))
+    loaded, layout = parse_plan(plan.to_json())
     assert loaded == plan
     assert layout.name == "Studio"
     assert layout.grid_shape == (3, 4)
@@ -92,3 +92,10 @@ def test_grid_plan_seats_and_stage_lie_within_the_plan() -> None:
     for seat in layout:
         assert seat.radius <= seat.x <= plan.size.width - seat.radius
         assert stage.position.y < seat.y <= plan.size.height - seat.radius
+
+
+def test_plan_to_json_is_compact_and_leaves_out_defaults() -> None:
+    """Whole coordinates are written without ".0" and the default seat radius is left out."""
+    text = grid_plan(2, 2).to_json()
+    assert b'"position":{"x":30,"y":100}' in text
+    assert b"radius" not in text

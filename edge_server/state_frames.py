@@ -1,0 +1,64 @@
+"""StateFrames: one event's ``VENUE_STATE`` frames, full and compact, each serialised once
+per version however many clients ask.
+
+The full frame is what seed clients get: ``{"event_id", <layout>, "seats": [every seat],
+"version"}``, the layout being what the snapshot carried (``rows``/``cols`` of a grid,
+``hold_seconds``). The compact frame is for clients that ask for it in ``SUBSCRIBE``:
+``{"event_id", "version", "compact": true, "hold_seconds", "seats": [...]}`` with only
+the seats that are not available (held, booked or blocked, with their holders); a client
+draws every seat it does not list as available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from edge_server.protocol import encode
+from shared.constants import SeatStatus
+from shared.messages import MessageType
+
+__all__ = ["StateFrames", "is_taken"]
+
+
+def is_taken(seat: Mapping[str, Any]) -> bool:
+    """Whether a seat is not available to buyers: held, booked or blocked."""
+    return seat.get("status") != SeatStatus.AVAILABLE or bool(seat.get("blocked"))
+
+
+class StateFrames:
+    """The cached frames of one event; ``clear()`` when the seats changed at one version."""
+
+    __slots__ = ("_compact", "_event_id", "_full")
+
+    def __init__(self, event_id: str) -> None:
+        self._event_id = event_id
+        self._full: tuple[int, bytes] | None = None
+        self._compact: tuple[int, bytes] | None = None
+
+    def clear(self) -> None:
+        """Forget both frames (a snapshot replaced the seats without a new version)."""
+        self._full = self._compact = None
+
+    def full(self, version: int, layout: Mapping[str, Any], seats: Iterable[Any]) -> bytes:
+        """The full ``VENUE_STATE`` at ``version``."""
+        cached = self._full
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        data = {"event_id": self._event_id, **layout, "seats": list(seats), "version": version}
+        frame = encode(MessageType.VENUE_STATE, data)
+        self._full = (version, frame)
+        return frame
+
+    def compact(self, version: int, layout: Mapping[str, Any], seats: Iterable[Any]) -> bytes:
+        """The compact ``VENUE_STATE`` at ``version``: only the seats that are taken."""
+        cached = self._compact
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        data: dict[str, Any] = {"event_id": self._event_id, "version": version, "compact": True}
+        if "hold_seconds" in layout:
+            data["hold_seconds"] = layout["hold_seconds"]
+        data["seats"] = [seat for seat in seats if is_taken(seat)]
+        frame = encode(MessageType.VENUE_STATE, data)
+        self._compact = (version, frame)
+        return frame

@@ -1,0 +1,151 @@
+"""Watchers: the concert events this edge watches, each with its mirror and its clients.
+
+Every connection watches exactly one event at a time (the default event until its
+``SUBSCRIBE`` names another), as a full or a compact watcher. The registry promises:
+
+- One ``WatchedEvent`` (one ``VenueMirror``) per event id, created on first use; an
+  event's changes reach only its own watchers (``broadcast``), and a fresh state reaches
+  each watcher in the form it asked for (``broadcast_state``).
+- An event nobody has watched for ``linger`` seconds is dropped by ``sweep`` (its mirror
+  with it), unless it is the default event, which is kept for as long as the edge runs,
+  or its snapshot is being fetched. Until then it keeps following its changes, so a
+  client coming back finds it current.
+
+It does no I/O and takes the time as an argument, so it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+
+from websockets.asyncio.server import ServerConnection
+
+from edge_server.hub import Hub
+from edge_server.mirror import VenueMirror
+
+__all__ = ["WatchedEvent", "Watchers"]
+
+
+class WatchedEvent:
+    """One event's mirror, its full and compact watchers, and its snapshot bookkeeping."""
+
+    __slots__ = (
+        "compact",
+        "event_id",
+        "full",
+        "idle_since",
+        "loading",
+        "mirror",
+        "next_poll",
+        "retry_at",
+    )
+
+    def __init__(self, event_id: str, mirror: VenueMirror, now: float) -> None:
+        self.event_id = event_id
+        self.mirror = mirror
+        self.full: set[ServerConnection] = set()
+        self.compact: set[ServerConnection] = set()
+        # When the last watcher left (or the event was opened), None while watched.
+        self.idle_since: float | None = now
+        # The snapshot fetch in flight, if any; its owner clears it when done.
+        self.loading: asyncio.Task[None] | None = None
+        self.next_poll = 0.0
+        self.retry_at = 0.0
+
+    def __len__(self) -> int:
+        return len(self.full) + len(self.compact)
+
+    def state_for(self, connection: ServerConnection) -> bytes | None:
+        """The ``VENUE_STATE`` in the form ``connection`` watches in (None before a snapshot)."""
+        if connection in self.compact:
+            return self.mirror.compact_state()
+        return self.mirror.venue_state()
+
+    def broadcast(self, hub: Hub, frames: list[bytes]) -> None:
+        """Send change frames to every watcher of this event, in order."""
+        for frame in frames:
+            hub.broadcast(frame, self.full, self.compact)
+
+    def broadcast_state(self, hub: Hub) -> None:
+        """Send the current state to every watcher: full or compact, as each asked."""
+        if self.full and (full := self.mirror.venue_state()) is not None:
+            hub.broadcast(full, self.full)
+        if self.compact and (compact := self.mirror.compact_state()) is not None:
+            hub.broadcast(compact, self.compact)
+
+
+class Watchers:
+    """Watched events by id; see the module docstring for what it promises."""
+
+    def __init__(
+        self,
+        *,
+        default_event: str,
+        linger: float,
+        make_mirror: Callable[[str], VenueMirror],
+        now: float = 0.0,
+    ) -> None:
+        self.default_event = default_event
+        self._linger = linger
+        self._make_mirror = make_mirror
+        self._events: dict[str, WatchedEvent] = {}
+        self.default = self.open(default_event, now)
+
+    def __iter__(self) -> Iterator[WatchedEvent]:
+        return iter(list(self._events.values()))
+
+    def get(self, event_id: str) -> WatchedEvent | None:
+        """The event if it is watched (or lingering), else None."""
+        return self._events.get(event_id)
+
+    def open(self, event_id: str, now: float) -> WatchedEvent:
+        """The event, created with an empty mirror if it is not watched yet."""
+        event = self._events.get(event_id)
+        if event is None:
+            event = WatchedEvent(event_id, self._make_mirror(event_id), now)
+            self._events[event_id] = event
+        elif event.idle_since is not None:
+            event.idle_since = now
+        return event
+
+    def discard(self, event: WatchedEvent) -> None:
+        """Forget an event nobody watches (e.g. the booking service does not know it)."""
+        if not event and event is not self.default and self._events.get(event.event_id) is event:
+            del self._events[event.event_id]
+
+    def join(
+        self, event: WatchedEvent, connection: ServerConnection, *, compact: bool
+    ) -> WatchedEvent:
+        """Make ``connection`` a watcher of ``event``, full or compact; the event joined,
+        which is the one registered under its id should ``event`` have been dropped."""
+        event = self._events.setdefault(event.event_id, event)
+        (event.compact if compact else event.full).add(connection)
+        (event.full if compact else event.compact).discard(connection)
+        event.idle_since = None
+        return event
+
+    def leave(self, event: WatchedEvent, connection: ServerConnection, now: float) -> None:
+        """Stop ``connection`` watching ``event``. Idempotent."""
+        event.full.discard(connection)
+        event.compact.discard(connection)
+        if not event and event.idle_since is None:
+            event.idle_since = now
+
+    def sweep(self, now: float) -> list[str]:
+        """Drop the events unwatched for ``linger`` seconds; the ids dropped."""
+        dropped = [
+            event.event_id
+            for event in self._events.values()
+            if event is not self.default
+            and event.loading is None
+            and event.idle_since is not None
+            and now - event.idle_since >= self._linger
+        ]
+        for event_id in dropped:
+            del self._events[event_id]
+        return dropped
+
+    def counts(self) -> dict[str, int]:
+        """Watchers per event id, as ``/stats`` shows them."""
+        return {event_id: len(event) for event_id, event in self._events.items()}
