@@ -1,13 +1,12 @@
 /**
- * The legend: one entry per seat category with its colour and price, then the seat
- * states with the same marks the map uses (stripes held, ring yours, cross booked, bar
- * not for sale). Swatches are small SVG circles filled like the seats.
+ * The legend: one entry per seat category with its colour and price (an available
+ * seat shows its category's colour), then the other seat states with the same marks
+ * the map uses (ring yours, stripes held, cross booked, bar not for sale). Swatches are small SVG circles filled like the seats.
  */
 
 import { svgElement } from './plan-view.js';
 
 const STATES = [
-  ['available', 'Available'],
   ['held mine', 'Held by you'],
   ['held', 'Held by someone'],
   ['booked', 'Booked'],
