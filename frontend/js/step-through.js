@@ -4,9 +4,9 @@
  *
  * Every option says what a screen reader should hear: a block's and a row's free
  * seats, a seat's state and price. Choosing a block zooms the map to it; "Hold this
- * seat" asks for the chosen seat the same way a click on the map does. A seat change
- * rewrites only that seat's option, and only while its row is the one listed; block
- * and row counts are recounted when their list gets focus.
+ * seat" asks for the chosen seat the same way a click on the map does; a block chosen
+ * in the overview becomes the listed one. A seat change rewrites the options that name
+ * it: its block's count, and its row's count and its own option while they are listed.
  */
 
 export class StepThrough {
@@ -31,8 +31,6 @@ export class StepThrough {
     els.block.addEventListener('change', () => this.#chooseBlock(true));
     els.row.addEventListener('change', () => this.#fillSeats());
     els.seat.addEventListener('change', () => this.#syncHold());
-    els.block.addEventListener('focus', () => this.#relabelBlocks());
-    els.row.addEventListener('focus', () => this.#relabelRows());
     els.hold.addEventListener('click', () => {
       const seatId = els.seat.value;
       if (seatId) this.#onHold(seatId);
@@ -58,8 +56,25 @@ export class StepThrough {
     this.#syncHold();
   }
 
-  /** One seat changed: rewrite its option if it is listed. */
+  /** List the block `zone` (one of the plan's zones), as if chosen from the list. */
+  showBlock(zone) {
+    const index = this.#map.plan.zones.indexOf(zone);
+    if (index < 0) return;
+    this.#els.block.value = String(index);
+    this.#chooseBlock(false);
+  }
+
+  /** One seat changed: rewrite the options that count or name it. */
   seatChanged(seatId) {
+    const place = this.#map.place(seatId);
+    if (!place) return;
+    const zone = this.#map.plan.zones[place.zone];
+    const blockItem = this.#els.block.options[place.zone];
+    if (blockItem) blockItem.textContent = this.#blockText(zone);
+    if (zone !== this.#zone()) return;
+    const rowIndex = zone.rows.findIndex((row) => row.seats === this.#map.plan.rows[place.row]);
+    const rowItem = this.#els.row.options[rowIndex];
+    if (rowItem) rowItem.textContent = this.#rowText(zone.rows[rowIndex]);
     const item = Array.from(this.#els.seat.options).find((entry) => entry.value === seatId);
     if (!item) return;
     item.textContent = this.#seatText(seatId);

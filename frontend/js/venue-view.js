@@ -111,7 +111,10 @@ export class VenueView {
     performance.measure('plan-render', { start: started, end: performance.now() });
     this.#zoom.setPlan(plan);
     showLegend(this.#els.legend, plan, this.#price);
-    showBlocks(this.#els.blocks, this.#els.blocksList, plan, (zone) => this.#zoom.zoomTo(zone.box));
+    showBlocks(this.#els.blocks, this.#els.blocksList, plan, (zone) => {
+      this.#zoom.zoomTo(zone.box);
+      this.#steps.showBlock(zone);
+    });
     this.#steps.load();
   }
 }

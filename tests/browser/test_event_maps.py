@@ -1,0 +1,211 @@
+"""The theatre and arena as events created through the operator API, in real Chromium pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, WebSocket, expect
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.seatmap_page import SeatMapPage
+from tests.script_stack import ScriptStack
+from tests.servers import PROJECT_ROOT
+
+# Speed goals are met in benchmarks; this bound only catches a map gone badly wrong.
+RENDER_BOUND_MS = 5000
+Opener = Callable[..., SeatMapPage]
+
+
+def _create_event(stack: ScriptStack, plan: str, **extra: Any) -> dict[str, Any]:
+    """Create an event on a shipped plan through the operator API, every category priced."""
+    categories = json.loads((PROJECT_ROOT / "venues" / f"{plan}.json").read_text())["categories"]
+    prices = {category["name"]: 40.0 + 15 * index for index, category in enumerate(categories)}
+    token = (stack.directory / "data" / "admin_token").read_text().strip()
+    response = httpx.post(
+        f"{stack.base_url}/api/admin/events",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"name": f"{plan.title()} night", "plan": plan, "prices": prices, "currency": "EUR"}
+        | extra,
+    )
+    assert response.status_code == 201, response.text
+    event: dict[str, Any] = response.json()
+    return event
+
+
+@pytest.fixture(scope="module")
+def events(web_stack: ScriptStack) -> dict[str, dict[str, Any]]:
+    """A theatre and an arena event on the module's stack."""
+    return {plan: _create_event(web_stack, plan) for plan in ("theatre", "arena")}
+
+
+@pytest.fixture
+def open_event(
+    chromium: Browser, web_stack: ScriptStack, request: pytest.FixtureRequest
+) -> Iterator[Opener]:
+    """Open pages of an event (one browser context each); screenshots are kept afterwards."""
+    pages: list[SeatMapPage] = []
+
+    def open_one(event_id: str) -> SeatMapPage:
+        page = SeatMapPage(chromium, web_stack.base_url).open(event_id=event_id)
+        pages.append(page)
+        return page
+
+    yield open_one
+    for index, page in enumerate(pages, start=1):
+        page.screenshot(ARTIFACTS, f"{request.node.name}-{index}")
+        page.page.context.close()
+
+
+def _record(name: str, line: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / name).open("a") as out:
+        out.write(line + "\n")
+
+
+def test_event_map_theatre_draws_its_plan_with_prices(
+    events: dict[str, dict[str, Any]], open_event: Opener
+) -> None:
+    """The theatre's page draws every seat, the stage, and a legend of its category prices."""
+    theatre = events["theatre"]
+    page = open_event(theatre["id"])
+    seats = page.page.locator("circle[data-seat-id]")
+    expect(seats).to_have_count(theatre["seats_total"])
+    expect(page.page.locator(".areas text", has_text="Stage")).to_have_count(1)
+    legend = page.page.locator("#legend")
+    for category, price in theatre["prices"].items():
+        expect(legend).to_contain_text(f"{category} · €{price:.2f}")
+    expect(page.page.locator("#event-title")).to_have_text(theatre["name"])
+    expect(page.page.locator("#events-list a[aria-current=page]")).to_contain_text(theatre["name"])
+
+
+def test_event_map_arena_renders_in_time_and_small(
+    events: dict[str, dict[str, Any]], chromium: Browser, web_stack: ScriptStack
+) -> None:
+    """The arena's ~20,000 seats draw within a generous bound; time and VENUE_STATE bytes kept."""
+    arena = events["arena"]
+    page = SeatMapPage(chromium, web_stack.base_url)
+    frames: list[int] = []
+
+    def watch(socket: WebSocket) -> None:
+        socket.on(
+            "framereceived",
+            lambda payload: (
+                frames.append(len(payload)) if '"VENUE_STATE"' in str(payload) else None
+            ),
+        )
+
+    page.page.on("websocket", watch)
+    try:
+        page.open(event_id=arena["id"])
+        expect(page.page.locator("circle[data-seat-id]")).to_have_count(arena["seats_total"])
+        render_ms = page.page.evaluate(
+            "performance.getEntriesByName('plan-render').at(-1).duration"
+        )
+        _record(
+            "arena-render.txt",
+            f"arena {arena['seats_total']} seats: plan drawn in {render_ms:.0f} ms, "
+            f"compact VENUE_STATE {frames[0] if frames else '?'} bytes",
+        )
+        assert render_ms < RENDER_BOUND_MS
+        assert frames, "no VENUE_STATE frame seen"
+    finally:
+        page.screenshot(ARTIFACTS, "event-map-arena")
+        page.page.context.close()
+
+
+def test_event_map_arena_block_overview_zooms_into_a_block(
+    events: dict[str, dict[str, Any]], open_event: Opener
+) -> None:
+    """Choosing a block in the overview zooms the map so that block fills the view."""
+    page = open_event(events["arena"]["id"])
+    page.page.locator(".block-button", has_text="Block 101").click()
+    page.wait_zoom(">", 2.0)
+    # Panzoom eases to the new view: wait until the block's seats are drawn large.
+    first_seat = 'circle[data-seat-id^="B101-"]'
+    page.page.wait_for_function(
+        "(selector) => document.querySelector(selector).getBoundingClientRect().width > 8",
+        arg=first_seat,
+    )
+    viewport = page.page.locator("#map-viewport").bounding_box()
+    seat = page.page.locator(first_seat).first.bounding_box()
+    assert viewport is not None
+    assert seat is not None
+    assert viewport["x"] <= seat["x"] <= viewport["x"] + viewport["width"]
+    assert viewport["y"] <= seat["y"] <= viewport["y"] + viewport["height"]
+
+
+def test_event_map_arena_hold_shows_in_other_browser(
+    events: dict[str, dict[str, Any]], open_event: Opener
+) -> None:
+    """A hold of an arena seat in one browser shows as held in another within 1 s."""
+    first, second = open_event(events["arena"]["id"]), open_event(events["arena"]["id"])
+    first.page.locator(".block-button", has_text="Block 205").click()
+    first.wait_zoom(">", 2.0)
+    seat_id = (
+        first.page.locator('circle.available[data-seat-id^="B205-"]')
+        .nth(30)
+        .get_attribute("data-seat-id")
+    )
+    assert seat_id
+    first.select(seat_id)
+    first.expect_seat(seat_id, "held", mine=True)
+    second.expect_seat(seat_id, "held", mine=False, timeout_ms=1000)
+
+
+def test_event_map_theatre_step_through_books_by_keyboard(
+    events: dict[str, dict[str, Any]], open_event: Opener
+) -> None:
+    """In the theatre, block, row and seat chosen by keys, held and booked without the map."""
+    theatre = events["theatre"]
+    page, other = open_event(theatre["id"]), open_event(theatre["id"])
+    keyboard = page.page.keyboard
+    page.tab_to("step-block")
+    keyboard.press("ArrowDown")
+    page.wait_zoom(">", 1.0)
+    page.tab_to("step-row")
+    keyboard.press("ArrowDown")
+    keyboard.press("ArrowDown")
+    page.tab_to("step-seat")
+    keyboard.press("ArrowDown")
+    seat_id = page.page.locator("#step-seat").input_value()
+    option = page.page.locator(f'#step-seat option[value="{seat_id}"]')
+    expect(option).to_have_text(re.compile(r"^Seat \w+, available, €\d+\.\d\d"))
+    row = page.page.locator("#step-row option:checked")
+    free, total = map(int, re.findall(r"(\d+) of (\d+)", row.inner_text())[0])
+    page.tab_to("step-hold")
+    keyboard.press("Enter")
+    page.expect_seat(seat_id, "held", mine=True)
+    expect(page.page.locator("#book-btn")).to_be_focused()
+    keyboard.press("Enter")
+    page.expect_seat(seat_id, "booked")
+    other.expect_seat(seat_id, "booked")
+    expect(option).to_have_text(re.compile(r"booked by you"))
+    expect(row).to_contain_text(f"{free - 1} of {total} available")
+
+
+def test_event_map_list_opens_another_event(
+    events: dict[str, dict[str, Any]], open_event: Opener
+) -> None:
+    """The events list links to each event; following one draws that event's plan."""
+    page = open_event(events["theatre"]["id"])
+    page.page.locator("#events-list a", has_text=events["arena"]["name"]).click()
+    page.wait_live()
+    expect(page.page).to_have_url(re.compile(rf"\?event={events['arena']['id']}$"))
+    expect(page.page.locator("circle[data-seat-id]")).to_have_count(events["arena"]["seats_total"])
+
+
+def test_event_map_scheduled_event_says_sales_have_not_started(
+    web_stack: ScriptStack, open_event: Opener
+) -> None:
+    """Picking a seat of a scheduled event shows the server's sentence, and the seat stays free."""
+    event = _create_event(web_stack, "theatre", state="scheduled")
+    page = open_event(event["id"])
+    seat_id = page.first_available()
+    page.select(seat_id)
+    expect(page.message()).to_contain_text("not started")
+    page.expect_seat(seat_id, "available")
