@@ -53,7 +53,7 @@ export class StepThrough {
     this.#relabelBlocks();
     this.#relabelRows();
     for (const item of this.#els.seat.options) item.textContent = this.#seatText(item.value);
-    this.#syncHold();
+    this.#selectFree();
   }
 
   /** List the block `zone` (one of the plan's zones), as if chosen from the list. */
@@ -97,8 +97,17 @@ export class StepThrough {
   #fillSeats() {
     const row = this.#zone().rows[Number(this.#els.row.value)] ?? this.#zone().rows[0];
     this.#els.seat.replaceChildren(...row.seats.map((id) => option(id, this.#seatText(id))));
-    const free = row.seats.find((id) => this.#map.isFree(this.#map.get(id)));
-    if (free) this.#els.seat.value = free;
+    this.#selectFree();
+  }
+
+  /** Keep the chosen seat if it is free, else choose the row's first free seat. */
+  #selectFree() {
+    const chosen = this.#els.seat.value;
+    if (!this.#map.isFree(this.#map.get(chosen))) {
+      const ids = Array.from(this.#els.seat.options, (item) => item.value);
+      const free = ids.find((id) => this.#map.isFree(this.#map.get(id)));
+      if (free) this.#els.seat.value = free;
+    }
     this.#syncHold();
   }
 
