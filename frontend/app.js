@@ -78,6 +78,7 @@ export class SeatBookingApp {
       zoomOut: byId('zoom-out'),
       zoomFit: byId('zoom-fit'),
       legend: byId('legend'),
+      seatInfo: byId('seat-info'),
       blocks: byId('blocks'),
       blocksList: byId('blocks-list'),
       steps: byId('step-through'),
@@ -182,6 +183,8 @@ export class SeatBookingApp {
       // The seat map still follows; the next seat request tries to start a session again.
       const reason = text(data.message) || 'Could not start a session with the server.';
       this.#messages.say(reason, 'error');
+      // No event to show (an unknown ?event=): say so where the map would be.
+      if (!this.#venue.drawn) byId('available-count').textContent = reason;
       return;
     }
     const info = asObject(data.data);

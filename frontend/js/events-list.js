@@ -1,6 +1,7 @@
 /**
  * The list of events on sale or coming up, each a link that opens it (`/?event=ID`);
- * the one shown is marked as the current page. Hidden when there is only one event.
+ * the one shown is marked as the current page. Hidden when there is only one event and
+ * it is the one asked for (or none was).
  */
 
 const STATE_TEXT = { on_sale: 'On sale', scheduled: 'Sales not open yet', closed: 'Sales closed' };
@@ -11,7 +12,8 @@ export function showEvents(nav, list, events, currentId) {
     ? events.filter((event) => typeof event?.id === 'string')
     : [];
   list.replaceChildren(...valid.map((event) => item(event, currentId)));
-  nav.hidden = valid.length < 2;
+  const known = currentId === null || valid.some((event) => event.id === currentId);
+  nav.hidden = valid.length < 2 && known;
 }
 
 /** Mark the event now shown (once the edge has said which one it is). */

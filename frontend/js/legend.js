@@ -1,7 +1,8 @@
 /**
  * The legend: one entry per seat category with its colour and price (an available
  * seat shows its category's colour), then the other seat states with the same marks
- * the map uses (ring yours, stripes held, cross booked, bar not for sale). Swatches are small SVG circles filled like the seats.
+ * the map uses (ring yours, stripes held, cross booked, bar not for sale). Swatches
+ * are small SVG circles filled like the seats.
  */
 
 import { svgElement } from './plan-view.js';

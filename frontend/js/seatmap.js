@@ -49,6 +49,7 @@ export class SeatMap {
   #label;
   #onChoose;
   #onFocus;
+  #onPoint;
   #onRepaint;
   #plan = null;
   #holder = null;
@@ -61,20 +62,31 @@ export class SeatMap {
   /**
    * @param {HTMLElement} container  where the <svg> goes
    * @param {{label?: string, onChoose: (seatId: string) => void,
-   *          onFocus?: (place: object) => void, onRepaint?: (seatId: string) => void}} handlers
+   *          onFocus?: (place: object) => void, onPoint?: (seatId: string | null) => void,
+   *          onRepaint?: (seatId: string) => void}} handlers  onPoint: the seat under the
+   *          pointer or with focus (null: none)
    */
   constructor(
     container,
-    { label = 'Seat map', onChoose, onFocus = () => {}, onRepaint = () => {} },
+    {
+      label = 'Seat map',
+      onChoose,
+      onFocus = () => {},
+      onPoint = () => {},
+      onRepaint = () => {},
+    },
   ) {
     this.#view = new PlanView(container);
     this.#label = label;
     this.#onChoose = onChoose;
     this.#onFocus = onFocus;
+    this.#onPoint = onPoint;
     this.#onRepaint = onRepaint;
     container.addEventListener('click', (event) => this.#onClick(event));
     container.addEventListener('keydown', (event) => this.#onKey(event));
     container.addEventListener('focusin', (event) => this.#onFocusIn(event));
+    container.addEventListener('pointerover', (event) => this.#onPointer(event));
+    container.addEventListener('pointerleave', () => this.#onPoint(null));
   }
 
   /** The plan shown, or null before one is drawn. */
@@ -248,6 +260,12 @@ export class SeatMap {
     if (!seatId || !this.#records.has(seatId)) return;
     this.#setActive(seatId);
     this.#onFocus(this.#records.get(seatId).place);
+    this.#onPoint(seatId);
+  }
+
+  #onPointer(event) {
+    const seatId = event.target.dataset?.seatId;
+    this.#onPoint(seatId && this.#records.has(seatId) ? seatId : null);
   }
 
   #onKey(event) {

@@ -45,6 +45,7 @@ export class VenueView {
       label: MAP_LABEL,
       onChoose,
       onFocus: (place) => this.#zoom.reveal(place.x, place.y),
+      onPoint: (seatId) => this.#describe(seatId),
       onRepaint: (seatId) => this.#steps.seatChanged(seatId),
     });
     this.#steps = new StepThrough(
@@ -67,6 +68,11 @@ export class VenueView {
   /** The seat map (state of every seat). */
   get map() {
     return this.#map;
+  }
+
+  /** Whether a plan is drawn. */
+  get drawn() {
+    return this.#shown !== null;
   }
 
   /** The id of the event drawn, or null (none yet, or the seed's venue). */
@@ -103,6 +109,19 @@ export class VenueView {
   /** Recount what the lists show after a whole VENUE_STATE. */
   refresh() {
     this.#steps.refresh();
+  }
+
+  /** The line under the map: the seat pointed at or focused, its state and price. */
+  #describe(seatId) {
+    const seat = seatId === null ? null : this.#map.get(seatId);
+    if (seat === null) {
+      this.#els.seatInfo.textContent = '';
+      return;
+    }
+    const price = this.#price(this.#map.place(seatId).category);
+    this.#els.seatInfo.textContent = [seat.name, this.#map.describe(seat), price]
+      .filter(Boolean)
+      .join(' · ');
   }
 
   #draw(plan) {

@@ -253,3 +253,18 @@ def test_event_map_blocked_seat_shows_not_for_sale(
     fresh.expect_seat(seat_id, "blocked")
     fresh.select(seat_id)
     expect(fresh.message()).to_contain_text("not for sale")
+
+
+def test_event_map_unknown_event_says_so_and_lists_the_others(
+    events: dict[str, dict[str, Any]], chromium: Browser, web_stack: ScriptStack
+) -> None:
+    """`/?event=` of no event says "No such event" where the map would be and lists the events."""
+    page = SeatMapPage(chromium, web_stack.base_url)
+    try:
+        page.page.goto(f"{web_stack.base_url}/?event=no-such-event")
+        expect(page.page.locator("#available-count")).to_contain_text("No such event")
+        expect(page.page.locator("#events-list a")).not_to_have_count(0)
+        expect(page.page.locator("#events")).to_be_visible()
+    finally:
+        page.screenshot(ARTIFACTS, "event-map-unknown-event")
+        page.page.context.close()
