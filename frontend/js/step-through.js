@@ -9,6 +9,8 @@
  * it: its block's count, and its row's count and its own option while they are listed.
  */
 
+const FOLDED = '(max-width: 40rem)';
+
 export class StepThrough {
   #els;
   #map;
@@ -43,7 +45,10 @@ export class StepThrough {
     this.#els.block.replaceChildren(
       ...plan.zones.map((zone, index) => option(String(index), this.#blockText(zone))),
     );
-    this.#els.root.hidden = false;
+    const root = this.#els.root;
+    // Open beside the map; on a phone, folded so the panel leaves room for the map.
+    if (root.hidden) root.open = !window.matchMedia(FOLDED).matches;
+    root.hidden = false;
     this.#chooseBlock(false);
   }
 

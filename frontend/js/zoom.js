@@ -58,9 +58,15 @@ export class Zoom {
     return this.#panzoom.getScale();
   }
 
-  /** A new plan: the whole of it in view, zoomable until a seat is big enough to tap. */
+  /**
+   * A new plan: the frame takes the plan's shape (within the height the stylesheet
+   * allows), the whole plan is in view, and it zooms until a seat is big enough to tap.
+   */
   setPlan(plan) {
     this.#plan = plan;
+    if (plan.width > 0 && plan.height > 0) {
+      this.#viewport.style.aspectRatio = `${plan.width} / ${plan.height}`;
+    }
     const radius = Math.min(...Array.from(plan.seats.values(), (seat) => seat.r).slice(0, 500));
     const maxScale = Math.max(2, MAX_SEAT_RADIUS_PX / (radius * this.#fitRatio()));
     this.#panzoom.setOptions({ maxScale });
