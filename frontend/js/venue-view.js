@@ -124,10 +124,16 @@ export class VenueView {
       .join(' · ');
   }
 
+  /**
+   * Draw a new plan. Two performance measures time it: `plan-build` (the SVG built and
+   * attached) and `plan-render` (until the frame after it, so layout and paint included).
+   */
   #draw(plan) {
     const started = performance.now();
     this.#map.draw(plan);
-    performance.measure('plan-render', { start: started, end: performance.now() });
+    performance.measure('plan-build', { start: started, end: performance.now() });
+    const painted = () => performance.measure('plan-render', { start: started });
+    requestAnimationFrame(() => setTimeout(painted));
     this.#zoom.setPlan(plan);
     showLegend(this.#els.legend, plan, this.#price);
     showBlocks(this.#els.blocks, this.#els.blocksList, plan, (zone) => {
