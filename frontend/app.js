@@ -194,6 +194,7 @@ export class SeatBookingApp {
     this.#session.holder = typeof info.holder === 'string' ? info.holder : null;
     saveSession(this.#session);
     this.#map.setHolder(this.#session.holder);
+    if (this.#venue.drawn) this.#venue.refresh();
     this.#showUser();
     this.#refreshPanel();
   }

@@ -108,7 +108,10 @@ export class SeatMap {
     if (first) this.#setActive(first);
   }
 
-  /** Show a whole VENUE_STATE (full or compact); only seats whose state changed repaint. */
+  /**
+   * Show a whole VENUE_STATE (full or compact); only seats whose state changed repaint.
+   * It does not call onRepaint per seat: whoever shows counts recounts after it.
+   */
   render(venue) {
     const version = Number.isFinite(venue.version) ? venue.version : null;
     const listed = new Map();
@@ -128,8 +131,9 @@ export class SeatMap {
   }
 
   /**
-   * Apply one SEAT_UPDATE; returns {seat, previous}, or null if the update is for an
-   * unknown seat or not newer than what the seat already shows.
+   * Apply one SEAT_UPDATE: repaint that seat, ring it briefly, call onRepaint; returns
+   * {seat, previous}, or null if the update is for an unknown seat or not newer than
+   * what the seat already shows.
    */
   apply(update) {
     const record = this.#records.get(update.seat_id ?? update.seat?.id);
@@ -142,7 +146,9 @@ export class SeatMap {
     record.seat = { ...next, name: previous.name };
     if (version !== null) record.version = version;
     this.#noteBooking(previous, record.seat);
-    this.#paint(record, { flash: true });
+    this.#paint(record);
+    pulse(record.el);
+    this.#onRepaint(record.seat.id);
     return { seat: record.seat, previous };
   }
 
@@ -215,7 +221,8 @@ export class SeatMap {
     if (seat.status === BOOKED && this.isMine(previous)) this.#booked.add(seat.id);
   }
 
-  #paint(record, { flash = false } = {}) {
+  /** Set one seat element's classes (and its name if it is the active seat); nothing else. */
+  #paint(record) {
     const { seat, el } = record;
     const status = seat.blocked === true ? 'blocked' : (STATUS_CLASS[seat.status] ?? 'available');
     const mine = this.isMine(seat);
@@ -224,8 +231,6 @@ export class SeatMap {
     if (this.isMyBooking(seat)) classes.push('my-booking');
     el.setAttribute('class', classes.join(' '));
     if (record.seat.id === this.#activeId) this.#nameActive(record);
-    if (flash) pulse(el);
-    this.#onRepaint(seat.id);
   }
 
   /** The active seat's accessible name; only it carries one, so 20,000 seats stay light. */
