@@ -7,6 +7,9 @@
 #   HTTP_PORT [80, or 8000 when not root]  BOOKING_PORT [8080]  EDGE_PORTS ["3000 3001"]
 #   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
 #   ALLOW_TOKENLESS_WRITES [true]: false refuses seed-style writes without a session
+#   DEFAULT_PLAN [the 10x10 hall]: the shipped plan (venues/<name>.json) of the default
+#   event when it is first created; ADMIN_TOKEN [made into data/admin_token]: the
+#   operator token of /api/admin and python -m booking_service.admin
 #   STACK_DIR [the project folder]: where data/, logs/ and run/ (pidfiles) live
 #
 # Redis and NATS require passwords, made on the first start into data/credentials/
@@ -148,11 +151,21 @@ launch nats "nats-server" -- "$(find_binary nats-server)" \
   -c "$CREDENTIALS_DIR/nats-auth.conf" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT"
 await nats http_ok "http://127.0.0.1:$NATS_MONITOR_PORT/healthz"
 
+# Passed on only when set, so the service's own defaults apply otherwise.
+optional_env=()
+for name in DEFAULT_PLAN ADMIN_TOKEN; do
+  if [ -n "${!name:-}" ]; then optional_env+=("$name=${!name}"); fi
+done
 launch booking-service "booking_service" \
   HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
   HOLD_SECONDS="${HOLD_SECONDS:-30}" ALLOW_TOKENLESS_WRITES="${ALLOW_TOKENLESS_WRITES:-true}" \
-  -- "$PY" -m booking_service
+  "${optional_env[@]}" -- "$PY" -m booking_service
 await booking-service http_ok "$BOOKING_URL/health"
+if [ -n "${ADMIN_TOKEN:-}" ]; then
+  operator_token="(the ADMIN_TOKEN you set)"
+else
+  operator_token="$(cat "$DATA_DIR/admin_token")  (kept in $DATA_DIR/admin_token, 0600)"
+fi
 
 edges=()
 for port in $EDGE_PORTS; do
@@ -183,6 +196,8 @@ cat <<INFO
   Redis            redis://$REDIS_ADDRESS  (AOF in $DATA_DIR/redis; user booking)
   NATS             nats://$NATS_ADDRESS  (users booking, edge; monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
   credentials      $CREDENTIALS_DIR  (0600)
+  operator token   $operator_token
+                   (Authorization: Bearer <token> on /api/admin; python -m booking_service.admin)
   logs             $LOG_DIR/*.log
 
   Stop everything with ./stop-all.sh

@@ -20,6 +20,7 @@ __all__ = [
     "MIN_SECRET_BYTES",
     "BookingSettings",
     "EdgeSettings",
+    "OperatorCliSettings",
     "ServiceSettings",
 ]
 
@@ -101,8 +102,11 @@ class BookingSettings(ServiceSettings):
     @field_validator("admin_token")
     @classmethod
     def _token_long_enough(cls, value: str | None) -> str | None:
-        """A token given in the environment must be at least MIN_ADMIN_TOKEN_BYTES long."""
-        if value is not None and len(value.encode()) < MIN_ADMIN_TOKEN_BYTES:
+        """A token given in the environment must be at least MIN_ADMIN_TOKEN_BYTES long;
+        an empty one counts as unset."""
+        if not value:
+            return None
+        if len(value.encode()) < MIN_ADMIN_TOKEN_BYTES:
             raise ValueError(f"ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_BYTES} bytes")
         return value
 
@@ -154,3 +158,17 @@ class EdgeSettings(ServiceSettings):
         """``ALLOWED_ORIGINS`` as a list, or None when any origin is allowed."""
         values = [origin.strip() for origin in self.allowed_origins.split(",") if origin.strip()]
         return values or None
+
+
+class OperatorCliSettings(BaseSettings):
+    """The operator CLI (``python -m booking_service.admin``): the token it sends.
+
+    ``ADMIN_TOKEN`` when set; otherwise the CLI reads the token file (``--token-file``,
+    by default the one the booking service keeps in ``DATA_DIR``).
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    admin_token: str | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    booking_service_url: str = "http://localhost:8080"

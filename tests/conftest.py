@@ -12,6 +12,7 @@ import pytest
 from booking_service.app import create_app
 from shared.config import BookingSettings
 from tests.changes import ChangeCollector
+from tests.event_api import ADMIN_TOKEN
 from tests.seat_api import poll_until
 from tests.servers import START_TIMEOUT, BookingProcess, NatsServer, RedisServer
 from tests.stack import EdgeStack
@@ -51,7 +52,8 @@ def booking_env(
 
 @pytest.fixture
 def make_settings(booking_env: dict[str, str]) -> Callable[..., BookingSettings]:
-    """Settings for an in-process booking service; keyword arguments override fields."""
+    """Settings for an in-process booking service (operator token ``ADMIN_TOKEN``);
+    keyword arguments override fields."""
 
     def make(**overrides: Any) -> BookingSettings:
         values: dict[str, Any] = {
@@ -59,6 +61,7 @@ def make_settings(booking_env: dict[str, str]) -> Callable[..., BookingSettings]
             "nats_url": booking_env["NATS_URL"],
             "data_dir": Path(booking_env["DATA_DIR"]),
             "session_secret": SECRET,
+            "admin_token": ADMIN_TOKEN,
             **overrides,
         }
         return BookingSettings(**values)

@@ -25,7 +25,7 @@ OPERATOR = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 def grid_plan_json(rows: int, cols: int, *, name: str = "Hall") -> dict[str, Any]:
     """A grid hall's plan as the JSON an operator would send."""
-    plan: dict[str, Any] = orjson.loads(grid_plan(rows, cols, name=name).model_dump_json())
+    plan: dict[str, Any] = orjson.loads(grid_plan(rows, cols, name=name).to_json())
     return plan
 
 

@@ -8,6 +8,7 @@ not declared as JSON); a new event's body may carry a whole plan, up to MAX_PLAN
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Annotated, Any
 
@@ -21,11 +22,12 @@ from booking_service.api.events import info_body
 from booking_service.api.responses import json_response
 from booking_service.errors import InvalidRequest
 from booking_service.events.info import EventState
-from booking_service.events.registry import Event, EventSpec, PlanSource
+from booking_service.events.plans import PlanSource
+from booking_service.events.registry import Event, EventSpec
 from booking_service.services import Services, services_of
 from shared.constants import SeatStatus
 from shared.identifiers import SEAT_ID_PATTERN
-from shared.plans import Plan, PlanError, SeatLayout, parse_plan, shipped_plan
+from shared.plans import PlanError, SeatLayout, parse_plan, shipped_plan
 
 __all__ = ["NewEvent", "router"]
 
@@ -87,15 +89,11 @@ def _plan_source(plan: str | dict[str, Any], services: Services) -> PlanSource:
     try:
         if isinstance(plan, str):
             shipped, layout = shipped_plan(plan, services.settings.plans_dir)
-            return PlanSource(plan, _plan_json(shipped), layout)
+            return PlanSource(plan, shipped.to_json(), layout)
         parsed, layout = parse_plan(plan)
     except PlanError as exc:
         raise InvalidRequest(f"Field 'plan' is refused: {exc}") from None
-    return PlanSource(parsed.name, _plan_json(parsed), layout)
-
-
-def _plan_json(plan: Plan) -> bytes:
-    return plan.model_dump_json(exclude_none=True).encode()
+    return PlanSource(parsed.name, parsed.to_json(), layout)
 
 
 def _check_prices(prices: dict[str, float], layout: SeatLayout) -> None:
@@ -118,6 +116,9 @@ async def _counts(event: Event) -> dict[str, int]:
 
 @router.get("/events", summary="Every event, whatever its state, with its seat counts")
 async def list_events(services: Operator) -> Response:
+    # The operator sees every event and state as Redis has them now, not up to a
+    # refresh interval ago.
+    await services.events.refresh()
     listed = [
         {**info_body(event), "counts": await _counts(event)} for event in services.events.known()
     ]
@@ -137,7 +138,8 @@ async def list_events(services: Operator) -> Response:
 )
 async def create_event(request: Request, services: Operator) -> Response:
     body = await read_body(request, NewEvent, limit=services.settings.max_plan_bytes)
-    plan = _plan_source(body.plan, services)
+    # A big plan takes a while to check: off the event loop, so seat calls go on.
+    plan = await asyncio.to_thread(_plan_source, body.plan, services)
     _check_prices(body.prices, plan.layout)
     spec = EventSpec(
         name=body.name,

@@ -79,8 +79,12 @@ async def get_event(event_id: str, request: Request) -> Response:
 async def get_plan(event_id: str, request: Request) -> Response:
     event = await services_of(request).events.get(event_id)
     headers = {"ETag": event.etag, "Cache-Control": PLAN_CACHE_CONTROL}
-    wanted = request.headers.get("if-none-match", "")
-    if event.etag in (tag.strip() for tag in wanted.split(",")) or wanted.strip() == "*":
+    # If-None-Match compares weakly: W/"x" matches "x".
+    wanted = {
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("if-none-match", "").split(",")
+    }
+    if event.etag in wanted or "*" in wanted:
         return Response(status_code=304, headers=headers)
     return Response(event.plan_json, media_type="application/json", headers=headers)
 

@@ -15,27 +15,29 @@ Redis at once, so an event created through another process is served straight aw
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from booking_service.errors import EventNotFound, StoreUnavailable
 from booking_service.events.info import EventInfo, EventState, is_event_id, new_event_id
 from booking_service.events.keys import EVENTS_KEY, event_key
+from booking_service.events.plans import PlanSource, default_plan
 from booking_service.lua_scripts import Scripts
 from booking_service.seats import SeatStore
 from booking_service.supervisor import FailureStreak
 from shared.config import BookingSettings
-from shared.plans.grid import grid_plan
 from shared.plans.layout import SeatLayout
-from shared.plans.loading import parse_plan, shipped_plan
+from shared.plans.loading import parse_plan
 
-__all__ = ["DEFAULT_PRICE", "Event", "EventRegistry", "EventSpec", "PlanSource", "default_plan"]
+__all__ = ["DEFAULT_PRICE", "Event", "EventRegistry", "EventSpec"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +45,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_PRICE = 45.0
 DEFAULT_CURRENCY = "EUR"
 DEFAULT_NAME = "Concert"
-
-
-@dataclass(frozen=True)
-class PlanSource:
-    """A checked plan ready to store: its JSON (as served), its layout and its name."""
-
-    name: str
-    plan_json: bytes
-    layout: SeatLayout
 
 
 @dataclass(frozen=True)
@@ -79,29 +72,17 @@ class Event:
     def id(self) -> str:
         return self.info.id
 
-    @property
+    @cached_property
     def etag(self) -> str:
         """The plan's entity tag: a hash of its JSON, quoted as HTTP wants it."""
         return f'"{hashlib.sha256(self.plan_json).hexdigest()[:32]}"'
 
 
-def default_plan(settings: BookingSettings) -> PlanSource:
-    """The default event's plan: DEFAULT_PLAN's shipped plan, else the VENUE_ROWS x
-    VENUE_COLS grid hall (ids A1 …).
-
-    Raises PlanError for a DEFAULT_PLAN that names no shipped plan or a broken one.
-    """
-    if settings.default_plan:
-        plan, layout = shipped_plan(settings.default_plan, settings.plans_dir)
-        name = settings.default_plan
-    else:
-        plan = grid_plan(settings.venue_rows, settings.venue_cols)
-        layout = SeatLayout.from_plan(plan)
-        name = plan.name
-    return PlanSource(name, plan.model_dump_json(exclude_none=True).encode(), layout)
-
-
 _REDIS_ERRORS = (RedisError, OSError)
+# Fresh ids tried for a new event before giving up (4 random hex digits each).
+_ID_ATTEMPTS = 8
+# The keys of the one venue a version without events kept, as venue:{<id>}:<name>.
+_VENUE_KEY_NAMES = ("seats", "holds", "expiry", "version", "counts", "cooldown", "digest")
 _UNAVAILABLE = "The event store is unavailable; try again shortly"
 
 
@@ -189,13 +170,16 @@ class EventRegistry:
                 failures.succeeded()
             await asyncio.sleep(interval)
 
-    async def create(self, spec: EventSpec, *, event_id: str | None = None) -> Event:
-        """Store a new event and its seats; it is listed once everything is written.
+    async def create(self, spec: EventSpec) -> Event:
+        """Store a new event under a fresh id, with its seats; it is listed once all is written."""
+        for _ in range(_ID_ATTEMPTS):
+            event = await self._write(spec, new_event_id(spec.name))
+            if event is not None:
+                return event
+        raise StoreUnavailable("No free event id for this name; try again")
 
-        With ``event_id`` given and an event of that id already stored, that event is
-        returned unchanged (processes starting together all create the default event).
-        """
-        event_id = event_id or new_event_id(spec.name)
+    async def _write(self, spec: EventSpec, event_id: str) -> Event | None:
+        """Store the event as ``event_id`` and list it; None if that id is taken already."""
         info = EventInfo(
             id=event_id,
             name=spec.name,
@@ -214,14 +198,7 @@ class EventRegistry:
                 pipe.set(event_key(event_id, "state"), info.state.value, nx=True)
                 created, _, _ = await pipe.execute()
             if not created:
-                async with self._loading:
-                    existing = self._events.get(event_id) or await self._load(
-                        event_id, listed=False
-                    )
-                if existing is None:
-                    raise StoreUnavailable("The event is being written; try again shortly")
-                await self._redis.sadd(EVENTS_KEY, event_id)
-                return existing
+                return None
             event = Event(info, spec.plan.plan_json, self._store(info, spec.plan.layout))
             await event.store.initialise()
             await self._redis.sadd(EVENTS_KEY, event_id)
@@ -250,6 +227,7 @@ class EventRegistry:
                 return
         except _REDIS_ERRORS as exc:
             raise StoreUnavailable(_UNAVAILABLE) from exc
+        await self._adopt_venue_keys()
         plan = self._default_plan
         spec = EventSpec(
             name=DEFAULT_NAME,
@@ -258,7 +236,35 @@ class EventRegistry:
             currency=DEFAULT_CURRENCY,
             hold_seconds=self._settings.hold_seconds,
         )
-        await self.create(spec, event_id=self.default_id)
+        if await self._write(spec, self.default_id) is not None:
+            return
+        # Another process is creating it right now (or crashed half-way): finish listing it.
+        async with self._loading:
+            existing = self._events.get(self.default_id) or await self._load(
+                self.default_id, listed=False
+            )
+        if existing is None:
+            raise StoreUnavailable("The default event is being written; try again shortly")
+        try:
+            await self._redis.sadd(EVENTS_KEY, self.default_id)
+        except _REDIS_ERRORS as exc:
+            raise StoreUnavailable(_UNAVAILABLE) from exc
+
+    async def _adopt_venue_keys(self) -> None:
+        """Move the seats a version without events kept (``venue:{<id>}:*``) to the default
+        event's keys, so an upgrade keeps every hold and booking."""
+        old = f"venue:{{{self.default_id}}}"
+        try:
+            if not await self._redis.exists(f"{old}:seats") or await self._redis.exists(
+                event_key(self.default_id, "seats")
+            ):
+                return
+            for name in _VENUE_KEY_NAMES:
+                with contextlib.suppress(ResponseError):  # gone: another process moved it
+                    await self._redis.renamenx(f"{old}:{name}", event_key(self.default_id, name))
+        except _REDIS_ERRORS as exc:
+            raise StoreUnavailable(_UNAVAILABLE) from exc
+        logger.info("venue keys adopted by the default event", extra={"event": self.default_id})
 
     async def _load(self, event_id: str, *, listed: bool = True) -> Event | None:
         """Read a stored event into this process; None if it is not (or not yet) stored.
@@ -284,7 +290,8 @@ class EventRegistry:
             # The default event's holds last HOLD_SECONDS as configured now, as they
             # always have, whatever it was when the event was first created.
             info = info.model_copy(update={"hold_seconds": self._settings.hold_seconds})
-        _, layout = parse_plan(plan_json)
+        # A big plan takes a while to check: off the event loop, so seat calls go on.
+        _, layout = await asyncio.to_thread(parse_plan, plan_json)
         event = Event(info, plan_json, self._store(info, layout))
         # Recreates seats Redis lost and, first, whatever derives from them (the digest,
         # the hold counts) if an older version wrote them.

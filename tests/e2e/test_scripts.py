@@ -99,3 +99,17 @@ def test_tokenless_writes_switched_off_at_the_front_door(tmp_path: Path) -> None
         assert browser_flow.returncode == 0, browser_flow.stdout + browser_flow.stderr
     finally:
         stack.stop()
+
+
+def test_start_all_prints_the_operator_token(script_stack: ScriptStack) -> None:
+    """The banner shows the operator token and its file, and the token opens /api/admin."""
+    token_file = script_stack.directory / "data" / "admin_token"
+    token = token_file.read_text().strip()
+    assert f"operator token   {token}  (kept in {token_file}, 0600)" in script_stack.start_output
+    events = httpx.get(
+        script_stack.base_url + "/api/admin/events",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert events.status_code == 200, events.text
+    assert [event["id"] for event in events.json()] == ["main"]

@@ -15,12 +15,13 @@ import pytest
 import redis.asyncio as aioredis
 from nats.aio.client import Client
 
+from booking_service.events.keys import event_key
 from shared.timestamps import iso_time
 from shared.venue_digest import digest_of
 from tests.edge import EdgeClient
 from tests.stack import EdgeStack
 
-SEATS_KEY = "venue:{main}:seats"
+SEATS_KEY = event_key("main", "seats")
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.event_api import (
-    ADMIN_TOKEN,
     OPERATOR,
     balcony_plan,
     create_event,
@@ -17,13 +15,6 @@ from tests.event_api import (
     grid_plan_json,
 )
 from tests.seat_api import assert_error, seat_call, seats_by_id
-
-
-@pytest.fixture
-async def api(make_client: Callable[..., Any]) -> AsyncIterator[httpx.AsyncClient]:
-    """An in-process booking service with a known operator token."""
-    async with make_client(admin_token=ADMIN_TOKEN) as http:
-        yield http
 
 
 async def _seats(http: httpx.AsyncClient, event_id: str) -> dict[str, dict[str, Any]]:
@@ -188,6 +179,10 @@ async def test_events_plan_has_etag_and_answers_304(api: httpx.AsyncClient) -> N
     assert plan.json()["name"] == "Small theatre"
     again = await api.get(f"/api/events/{event['id']}/plan", headers={"If-None-Match": etag})
     assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
+    weak = await api.get(
+        f"/api/events/{event['id']}/plan", headers={"If-None-Match": f'"other", W/{etag}'}
+    )
+    assert weak.status_code == 304
     other = await api.get("/api/events/main/plan", headers={"If-None-Match": etag})
     assert other.status_code == 200
     assert other.headers["etag"] != etag
@@ -258,3 +253,20 @@ async def test_events_operator_bodies_follow_the_content_type_rule(api: httpx.As
     assert "Field 'state'" in assert_error(
         await api.post(path, json={"state": "sold_out"}, headers=OPERATOR), 400
     )
+
+
+async def test_events_on_a_shipped_plan(api: httpx.AsyncClient) -> None:
+    """An event on the shipped theatre plan sells its seats with their own ids and categories."""
+    event = await create_event(
+        api, "Theatre Night", "theatre", {"Stalls": 45, "Circle": 30, "Box": 80}
+    )
+    assert event["plan_name"] == "theatre"
+    assert event["seats_total"] > 1000
+    seats = await _seats(api, event["id"])
+    assert len(seats) == event["seats_total"]
+    first = next(iter(seats.values()))
+    held = await event_call(api, event["id"], "select", first["id"], user_id="u1")
+    assert held.status_code == 200, held.text
+    assert held.json()["seat"]["category"] in {"Stalls", "Circle", "Box"}
+    venue = (await api.get(f"/api/events/{event['id']}/venue")).json()
+    assert "rows" not in venue

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from shared.constants import EVENTS_SUBJECT_ALL, SUBJECT_ALL
 from tests.changes import ChangeCollector
-from tests.event_api import ADMIN_TOKEN, OPERATOR, create_event, event_call, grid_plan_json
+from tests.event_api import OPERATOR, create_event, event_call, grid_plan_json
 from tests.seat_api import seat_call
 from tests.servers import NatsServer
 
 SEED_KEYS = ["event_type", "seat_id", "user_id", "status", "timestamp", "expires_at"]
-
-
-@pytest.fixture
-async def api(make_client: Callable[..., Any]) -> AsyncIterator[httpx.AsyncClient]:
-    """An in-process booking service with a known operator token."""
-    async with make_client(admin_token=ADMIN_TOKEN) as http:
-        yield http
 
 
 @pytest.fixture

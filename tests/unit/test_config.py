@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from booking_service.events.registry import default_plan
+from booking_service.events.plans import default_plan
 from shared.config import BookingSettings
 
 ENVIRONMENT = [name.upper() for name in BookingSettings.model_fields]

@@ -53,3 +53,9 @@ def test_operator_token_too_short_in_environment_is_refused() -> None:
     """An ADMIN_TOKEN shorter than 16 bytes is refused when the settings are read."""
     with pytest.raises(ValueError, match="ADMIN_TOKEN"):
         BookingSettings(admin_token="short")
+
+
+def test_operator_token_empty_in_environment_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty ADMIN_TOKEN (as compose passes an unset one) leaves the token file in charge."""
+    monkeypatch.setenv("ADMIN_TOKEN", "")
+    assert BookingSettings().admin_token is None
