@@ -191,14 +191,7 @@ class ClientConnection:
             self._connection.transport.abort()
 
     async def _subscribe(self, command: Command) -> None:
-        success, message = True, SUBSCRIBED
-        try:
-            if command.session_token is not None:
-                message = await self._resume(command.session_token, command.user_id)
-            elif self._token is None:
-                await self._start_session(command.user_id)
-        except BookingCallError as exc:
-            success, message = False, str(exc)
+        success, message = await self._subscribe_session(command)
         watchers = self._context.watchers
         event: WatchedEvent | None = None
         try:
@@ -226,6 +219,17 @@ class ClientConnection:
         state = self._event.state_for(self._connection)
         if state is not None:
             await self._send(state)
+
+    async def _subscribe_session(self, command: Command) -> tuple[bool, str]:
+        """Resume or start the session ``SUBSCRIBE`` asks for; the ACK's success and message."""
+        try:
+            if command.session_token is not None:
+                return True, await self._resume(command.session_token, command.user_id)
+            if self._token is None:
+                await self._start_session(command.user_id)
+        except BookingCallError as exc:
+            return False, str(exc)
+        return True, SUBSCRIBED
 
     async def _resume(self, token: str, user_id: str | None) -> str:
         """Take on the session ``token`` grants, as the booking service verifies and renews

@@ -5,8 +5,10 @@ The full frame is what seed clients get: ``{"event_id", <layout>, "seats": [ever
 "version"}``, the layout being what the snapshot carried (``rows``/``cols`` of a grid,
 ``hold_seconds``). The compact frame is for clients that ask for it in ``SUBSCRIBE``:
 ``{"event_id", "version", "compact": true, "hold_seconds", "seats": [...]}`` with only
-the seats that are not available (held, booked or blocked, with their holders); a client
-draws every seat it does not list as available.
+the seats that are not available (held, booked or blocked), each with only what a client
+that has the plan needs to draw it (``COMPACT_SEAT_KEYS``: ``id``, ``status``, and
+``holder`` and ``expires_at`` while held, ``blocked`` when blocked); a client draws every
+seat it does not list as available. Where a seat is and what it costs come from the plan.
 """
 
 from __future__ import annotations
@@ -18,12 +20,19 @@ from edge_server.protocol import encode
 from shared.constants import SeatStatus
 from shared.messages import MessageType
 
-__all__ = ["StateFrames", "is_taken"]
+__all__ = ["COMPACT_SEAT_KEYS", "StateFrames", "compact_seat", "is_taken"]
+
+COMPACT_SEAT_KEYS = ("id", "status", "holder", "expires_at", "blocked")
 
 
 def is_taken(seat: Mapping[str, Any]) -> bool:
     """Whether a seat is not available to buyers: held, booked or blocked."""
     return seat.get("status") != SeatStatus.AVAILABLE or bool(seat.get("blocked"))
+
+
+def compact_seat(seat: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys of ``COMPACT_SEAT_KEYS`` the seat has, in that order."""
+    return {key: seat[key] for key in COMPACT_SEAT_KEYS if key in seat}
 
 
 class StateFrames:
@@ -58,7 +67,7 @@ class StateFrames:
         data: dict[str, Any] = {"event_id": self._event_id, "version": version, "compact": True}
         if "hold_seconds" in layout:
             data["hold_seconds"] = layout["hold_seconds"]
-        data["seats"] = [seat for seat in seats if is_taken(seat)]
+        data["seats"] = [compact_seat(seat) for seat in seats if is_taken(seat)]
         frame = encode(MessageType.VENUE_STATE, data)
         self._compact = (version, frame)
         return frame

@@ -354,12 +354,15 @@ def test_mirror_venue_state_names_its_event() -> None:
 
 
 def test_mirror_compact_state_lists_only_taken_seats() -> None:
-    """The compact VENUE_STATE has held, booked and blocked seats, version, event id and
-    hold time, and no layout; it is serialised once per version like the full one."""
+    """The compact VENUE_STATE has held, booked and blocked seats with only their id,
+    status, holder, deadline and block, the version, event id and hold time, and no
+    layout; it is serialised once per version like the full one."""
     mirror = VenueMirror("main")
     snap = snapshot(8, A1=1, A3=2)
     snap["hold_seconds"] = 30
-    snap["seats"][1]["blocked"] = True
+    snap["seats"][0].update(held_by="u1", expires_at=99, expires_at_ms=99_000, holder="h1")
+    snap["seats"][1].update(category="Standard", blocked=True)
+    snap["seats"][2].update(booked_by="u2", booked_at=50, category="Standard")
     mirror.apply_snapshot(snap, now=0.0)
     compact = mirror.compact_state()
     assert compact is not None
@@ -371,7 +374,11 @@ def test_mirror_compact_state_lists_only_taken_seats() -> None:
         "version": 8,
         "compact": True,
         "hold_seconds": 30,
-        "seats": snap["seats"],
+        "seats": [
+            {"id": "A1", "status": 1, "holder": "h1", "expires_at": 99},
+            {"id": "A2", "status": 0, "blocked": True},
+            {"id": "A3", "status": 2},
+        ],
     }
     mirror.on_change(*change(9, "A1", 0), now=0.1)
     newer = orjson.loads(mirror.compact_state() or b"")["data"]
