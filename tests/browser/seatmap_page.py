@@ -44,8 +44,9 @@ def launch_chromium(playwright: Playwright) -> Browser:
 class SeatMapPage:
     """One browser (its own context, so its own session) showing the seat map."""
 
-    def __init__(self, browser: Browser, base_url: str) -> None:
-        self.page: Page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    def __init__(self, browser: Browser, base_url: str, *, touch: bool = False) -> None:
+        context = browser.new_context(viewport={"width": 1100, "height": 900}, has_touch=touch)
+        self.page: Page = context.new_page()
         self.base_url = base_url
 
     def open(self, *, user_id: str | None = None, event_id: str | None = None) -> SeatMapPage:
@@ -119,6 +120,14 @@ class SeatMapPage:
                 return
             self.page.keyboard.press("Tab")
         raise AssertionError(f"Tab never reached #{element_id}")
+
+    def tab_to_seat(self, *, limit: int = 60) -> None:
+        """Press Tab until a seat of the map has focus."""
+        for _ in range(limit):
+            if self.focused()["seat"]:
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError("Tab never reached a seat")
 
     def select(self, seat_id: str) -> None:
         self.seat(seat_id).click()

@@ -271,3 +271,55 @@ def test_event_map_unknown_event_says_so_and_lists_the_others(
     finally:
         page.screenshot(ARTIFACTS, "event-map-unknown-event")
         page.page.context.close()
+
+
+def test_event_map_theatre_arrow_keys_walk_rows_and_seats(
+    events: dict[str, dict[str, Any]], open_event: Opener
+) -> None:
+    """On the theatre's curved rows, → moves along a row and ↓ to the next row of the block."""
+    page = open_event(events["theatre"]["id"])
+    page.tab_to_seat()
+    assert page.focused()["seat"] == "STL-A1"
+    page.page.keyboard.press("ArrowRight")
+    assert page.focused()["seat"] == "STL-A2"
+    page.page.keyboard.press("ArrowDown")
+    assert (page.focused()["seat"] or "").startswith("STL-B")
+    page.page.keyboard.press("Home")
+    assert page.focused()["seat"] == "STL-B1"
+    label = page.page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label == "Stalls, Row B, Seat 1, available"
+
+
+def test_event_map_pinch_zooms_in(
+    events: dict[str, dict[str, Any]], chromium: Browser, web_stack: ScriptStack
+) -> None:
+    """Two fingers moving apart on the arena's map zoom it in."""
+    page = SeatMapPage(chromium, web_stack.base_url, touch=True).open(
+        event_id=events["arena"]["id"]
+    )
+    try:
+        box = page.page.locator("#map-viewport").bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        cdp = page.page.context.new_cdp_session(page.page)
+
+        def touch(kind: str, spread: float) -> None:
+            points = [] if kind == "touchEnd" else [(x - spread, y), (x + spread, y)]
+            cdp.send(
+                "Input.dispatchTouchEvent",
+                {
+                    "type": kind,
+                    "touchPoints": [
+                        {"x": px, "y": py, "id": index} for index, (px, py) in enumerate(points)
+                    ],
+                },
+            )
+
+        touch("touchStart", 20)
+        for step in range(1, 11):
+            touch("touchMove", 20 + 12 * step)
+        touch("touchEnd", 0)
+        page.wait_zoom(">", 1.5)
+    finally:
+        page.screenshot(ARTIFACTS, "event-map-pinch")
+        page.page.context.close()
