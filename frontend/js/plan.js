@@ -148,7 +148,7 @@ function stageArea(width) {
 }
 
 /** Row letters for a 0-based row: 0 → A, 25 → Z, 26 → AA (as the server names seats). */
-export function rowLabel(row) {
+function rowLabel(row) {
   let label = '';
   for (let n = row + 1; n > 0; n = Math.floor((n - 1) / 26)) {
     label = String.fromCharCode(65 + ((n - 1) % 26)) + label;

@@ -37,7 +37,7 @@ export function expiryMs(seat) {
 }
 
 /** The word for a seat's state: available, held, booked, not for sale, held by you… */
-export function stateWord(seat, { mine = false, myBooking = false } = {}) {
+function stateWord(seat, { mine = false, myBooking = false } = {}) {
   if (mine) return 'held by you';
   if (myBooking) return 'booked by you';
   if (seat.blocked === true) return 'not for sale';
