@@ -11,9 +11,9 @@
  * and `compact: true`; the SUBSCRIBE_ACK names our user and our holder tag and carries
  * the token to keep (a fresh one when ours no longer verified); VENUE_STATE, compact
  * (only seats that are not available) or full, sets every seat (and resyncs after every
- * reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE
- * and ERROR frames answer our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT, and a response
- * may carry a renewed session token. A hold is ours when its `holder` is our tag,
+ * reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE and ERROR frames answer
+ * our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT, and a response may carry a renewed
+ * session token. A hold is ours when its `holder` is our tag,
  * never because of its user id. Server text only ever reaches the page through
  * textContent. Frames are handled one after another, so updates that arrive while a
  * plan is still loading wait for it.
