@@ -54,6 +54,7 @@ window.harness = {
     return performance.now() - started;
   },
   render: (venue) => map.render(venue),
+  setHolder: (holder) => map.setHolder(holder),
   apply: (update) => map.apply(update),
 };
 window.harnessReady = true;

@@ -133,3 +133,35 @@ def test_plan_view_draws_every_seat_of_a_shipped_plan(page: Page, name: str) -> 
     page.screenshot(path=str(ARTIFACTS / f"plan-view-{name}.png"))
     assert page.locator("circle[data-seat-id]").count() == seats
     assert page.locator(".areas text", has_text="Stage").count() == 1
+
+
+def test_plan_view_paints_each_state_with_its_classes(page: Page) -> None:
+    """Held, held by this session, booked and blocked seats each get their classes."""
+    path = shipped_plan("hall")
+    plan = json.loads(path.read_text()) if path else arena_plan(blocks=1, rows=3, seats=4)
+    ids = [
+        seat["seat_guid"] for zone in plan["zones"] for row in zone["rows"] for seat in row["seats"]
+    ]
+    page.evaluate("(plan) => window.harness.draw(plan)", plan)
+    page.evaluate("(holder) => window.harness.setHolder(holder)", "me")
+    held = {"status": 1, "held_by": "u", "expires_at": 2e9}
+    seats = [
+        {"id": ids[0], **held, "holder": "someone"},
+        {"id": ids[1], **held, "holder": "me"},
+        {"id": ids[2], "status": 2, "booked_by": "u"},
+        {"id": ids[3], "status": 0, "blocked": True},
+    ]
+    page.evaluate(
+        "(venue) => window.harness.render(venue)", {"compact": True, "version": 1, "seats": seats}
+    )
+    page.screenshot(path=str(ARTIFACTS / "plan-view-states.png"))
+    classes = [
+        page.locator(f'[data-seat-id="{seat_id}"]').get_attribute("class") for seat_id in ids[:5]
+    ]
+    assert classes == [
+        "seat held",
+        "seat held mine",
+        "seat booked",
+        "seat blocked",
+        "seat available",
+    ]
