@@ -1,22 +1,33 @@
 /**
  * The live seat booking page: wires the connection, the seat map and the panel.
  *
- * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token; the
- * SUBSCRIBE_ACK names our user and our holder tag and carries the token to keep (a
- * fresh one when ours no longer verified); VENUE_STATE draws the whole map (and
- * resyncs it after every reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE
- * and ERROR frames answer our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT, and a response
- * may carry a renewed session token. A hold is ours when its `holder` is our tag,
+ * The event shown is `/?event=ID`, else the edge's default event; the other events
+ * are listed as links. Its plan (`GET /api/events/{id}/plan`, cached by the browser)
+ * is drawn once as SVG, its prices (`GET /api/events/{id}`) fill the legend and the
+ * step-through. A venue without a plan (the seed's grid, which names no event) is drawn
+ * as a grid from the rows and columns of its seats.
+ *
+ * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token, the event
+ * and `compact: true`; the SUBSCRIBE_ACK names our user and our holder tag and carries
+ * the token to keep (a fresh one when ours no longer verified); VENUE_STATE, compact
+ * (only seats that are not available) or full, sets every seat (and resyncs after every
+ * reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE and ERROR frames answer
+ * our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT, and a response may carry a renewed
+ * session token. A hold is ours when its `holder` is our tag,
  * never because of its user id. Server text only ever reaches the page through
- * textContent.
+ * textContent. Frames are handled one after another, so updates that arrive while a
+ * plan is still loading wait for it.
  */
 
+import { fetchEvents } from './js/catalog.js';
 import { serverNow, syncClock } from './js/clock.js';
 import { Connection } from './js/connection.js';
+import { markCurrent, showEvents } from './js/events-list.js';
 import { Panel } from './js/panel.js';
-import { AVAILABLE, BOOKED, HELD, SeatMap } from './js/seatmap.js';
+import { AVAILABLE, BOOKED, HELD } from './js/seatmap.js';
 import { loadSession, saveSession } from './js/session.js';
 import { ConnectionIndicator, Messages } from './js/status.js';
+import { VenueView } from './js/venue-view.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_MESSAGE_LENGTH = 300;
@@ -49,11 +60,42 @@ export class SeatBookingApp {
   #confirmedHold = null;
   /** Whether the user has been told the connection is down. */
   #toldDown = false;
+  /** The event asked for in the URL, then the one the edge shows (null: the seed's venue). */
+  #eventId = new URLSearchParams(location.search).get('event');
+  /** Frames wait here for the one before them (a VENUE_STATE may wait for its plan). */
+  #frames = Promise.resolve();
+  /** Whether a hold asked for from the lists should move focus to Book once it is ours. */
+  #focusBook = false;
 
   #grid = byId('seat-map');
   #messages = new Messages(byId('messages'));
   #indicator = new ConnectionIndicator(byId('connection-status'), byId('connection-text'));
-  #map = new SeatMap(this.#grid, (seatId) => this.#chooseSeat(seatId));
+  #venue = new VenueView(
+    {
+      viewport: byId('map-viewport'),
+      map: this.#grid,
+      zoomIn: byId('zoom-in'),
+      zoomOut: byId('zoom-out'),
+      zoomFit: byId('zoom-fit'),
+      legend: byId('legend'),
+      seatInfo: byId('seat-info'),
+      blocks: byId('blocks'),
+      blocksList: byId('blocks-list'),
+      steps: byId('step-through'),
+      stepBlock: byId('step-block'),
+      stepRow: byId('step-row'),
+      stepSeat: byId('step-seat'),
+      stepHold: byId('step-hold'),
+    },
+    {
+      onChoose: (seatId) => this.#chooseSeat(seatId),
+      onStepHold: (seatId) => {
+        this.#focusBook = true;
+        this.#chooseSeat(seatId);
+      },
+    },
+  );
+  #map = this.#venue.map;
   #panel = new Panel(
     {
       title: byId('panel-seat'),
@@ -86,16 +128,24 @@ export class SeatBookingApp {
     ERROR: (data) => this.#onError(data),
   };
 
-  /** Show the page's initial state and connect. */
+  /** Show the page's initial state, start fetching the event's plan, and connect. */
   start() {
     this.#map.setHolder(this.#session.holder);
     this.#showUser();
     this.#panel.idle();
+    if (this.#eventId !== null) this.#venue.load(this.#eventId);
+    fetchEvents().then(
+      (events) => showEvents(byId('events'), byId('events-list'), events, this.#eventId),
+      () => {},
+    );
     this.#connection.start();
   }
 
   #onFrame(type, data) {
-    if (Object.hasOwn(this.#handlers, type)) this.#handlers[type](data);
+    if (!Object.hasOwn(this.#handlers, type)) return;
+    this.#frames = this.#frames
+      .then(() => this.#handlers[type](data))
+      .catch((error) => console.error('frame %s failed', type, error));
   }
 
   #onClose() {
@@ -122,8 +172,9 @@ export class SeatBookingApp {
   }
 
   #subscribe() {
-    const data = { user_id: this.#session.userId };
+    const data = { user_id: this.#session.userId, compact: true };
     if (this.#session.token) data.session_token = this.#session.token;
+    if (this.#eventId !== null) data.event_id = this.#eventId;
     this.#connection.send('SUBSCRIBE', data);
   }
 
@@ -132,6 +183,8 @@ export class SeatBookingApp {
       // The seat map still follows; the next seat request tries to start a session again.
       const reason = text(data.message) || 'Could not start a session with the server.';
       this.#messages.say(reason, 'error');
+      // No event to show (an unknown ?event=): say so where the map would be.
+      if (!this.#venue.drawn) byId('available-count').textContent = reason;
       return;
     }
     const info = asObject(data.data);
@@ -141,14 +194,17 @@ export class SeatBookingApp {
     this.#session.holder = typeof info.holder === 'string' ? info.holder : null;
     saveSession(this.#session);
     this.#map.setHolder(this.#session.holder);
+    if (this.#venue.drawn) this.#venue.refresh();
     this.#showUser();
     this.#refreshPanel();
   }
 
-  #onVenueState(data) {
+  async #onVenueState(data) {
     if (!Array.isArray(data.seats)) return;
+    if (!(await this.#showVenue(data))) return;
     if (Number.isFinite(data.hold_seconds)) this.#showHoldSeconds(data.hold_seconds);
     this.#map.render(data);
+    this.#venue.refresh();
     this.#confirmedHold = null;
     this.#grid.setAttribute('aria-busy', 'false');
     this.#grid.classList.remove('stale');
@@ -163,6 +219,7 @@ export class SeatBookingApp {
   }
 
   #onSeatUpdate(data) {
+    if (typeof data.event_id === 'string' && data.event_id !== this.#venue.eventId) return;
     const result = this.#map.apply(data);
     if (result === null) return;
     const { seat, previous } = result;
@@ -225,6 +282,8 @@ export class SeatBookingApp {
         mine ? `You booked seat ${seatId}.` : `Seat ${seatId} is already booked.`,
         mine ? 'info' : 'error',
       );
+    } else if (seat.blocked === true) {
+      this.#messages.say(`Seat ${seatId} is not for sale.`, 'error');
     } else if (seat.status === HELD) {
       this.#messages.say(
         `Seat ${seatId} is held by someone else right now. It frees up if they do not book it.`,
@@ -285,7 +344,11 @@ export class SeatBookingApp {
     const focusInPanel = this.#panel.hasFocus();
     this.#showPanel();
     const focused = document.activeElement;
-    if (focusInPanel && shown !== null && (focused === document.body || focused?.disabled)) {
+    const book = byId('book-btn');
+    if (this.#focusBook && !book.disabled) {
+      this.#focusBook = false;
+      book.focus();
+    } else if (focusInPanel && shown !== null && (focused === document.body || focused?.disabled)) {
       this.#map.focus(shown);
     }
   }
@@ -307,6 +370,28 @@ export class SeatBookingApp {
   #showAvailable() {
     byId('available-count').textContent =
       `${this.#map.availableCount()} of ${this.#map.size} seats available`;
+  }
+
+  /** Draw the VENUE_STATE's event if it is new to the page; false if it has no plan to show. */
+  async #showVenue(data) {
+    const shown = await this.#venue.show(data);
+    if (shown === false) {
+      byId('available-count').textContent = 'This event has no seating plan to show.';
+      return false;
+    }
+    if (shown === true) return true;
+    this.#eventId = this.#venue.eventId;
+    this.#showEvent(shown.info);
+    markCurrent(byId('events-list'), this.#eventId);
+    return true;
+  }
+
+  #showEvent(info) {
+    const title = byId('event-title');
+    title.hidden = typeof info?.name !== 'string';
+    title.textContent = info?.name ?? '';
+    if (typeof info?.name === 'string') document.title = `${info.name} · Concert Seat Booking`;
+    if (Number.isFinite(info?.hold_seconds)) this.#showHoldSeconds(info.hold_seconds);
   }
 
   #showHoldSeconds(seconds) {

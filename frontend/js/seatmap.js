@@ -1,34 +1,32 @@
 /**
- * The seat map: draws a venue of any size as a keyboard-navigable grid and
- * repaints single seats as updates arrive.
+ * The seat map: the live state of every seat of a plan, drawn by PlanView and
+ * repainted one seat at a time as updates arrive.
  *
- * Each seat is a <button data-seat-id> with one of the classes available / held /
- * booked, plus `mine` for this browser's own hold: a held seat whose `holder` tag is the
- * one the server gave this session (never its free-form user id, which anyone can claim),
- * and `my-booking` for a seat this page saw its own hold turn into a booking. One seat at a
- * time is in the tab
- * order (roving tabindex); arrow keys move between seats, Enter or Space picks one.
- * Seats are never built from server strings as HTML: only textContent and attributes.
+ * Each seat element carries `data-seat-id` and the classes `seat` plus one of
+ * available / held / booked / blocked (a blocked seat is a house seat: not for sale),
+ * `mine` for this browser's own hold (a held seat whose `holder` tag is the one the
+ * server gave this session, never its free-form user id), and `my-booking` for a seat
+ * this page saw its own hold turn into a booking. A VENUE_STATE may list every seat
+ * (full) or only those that are not available (compact): a seat it leaves out is
+ * available. Repainting touches the one element whose state changed. One listener on
+ * the <svg> serves every seat; one seat at a time is in the tab order (roving
+ * tabindex), arrow keys move along a row and between rows, Enter or Space picks one.
  */
+
+import { displayName } from './plan.js';
+import { PlanView } from './plan-view.js';
 
 export const AVAILABLE = 0;
 export const HELD = 1;
 export const BOOKED = 2;
 
 const STATUS_CLASS = { [AVAILABLE]: 'available', [HELD]: 'held', [BOOKED]: 'booked' };
+const KEY_MOVES = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+const PICK_KEYS = new Set(['Enter', ' ']);
 
-/** Row letters for a 0-based row: 0 → A, 25 → Z, 26 → AA (as the server names seats). */
-export function rowLabel(row) {
-  let label = '';
-  for (let n = row + 1; n > 0; n = Math.floor((n - 1) / 26)) {
-    label = String.fromCharCode(65 + ((n - 1) % 26)) + label;
-  }
-  return label;
-}
-
-/** "Row A, seat 1" */
+/** "Stalls, Row A, Seat 1", as the map named the seat. */
 export function seatName(seat) {
-  return `Row ${rowLabel(seat.row)}, seat ${seat.col + 1}`;
+  return seat.name ?? seat.id;
 }
 
 /** A held seat's deadline in unix ms, from expires_at_ms or expires_at (seconds). */
@@ -38,83 +36,139 @@ export function expiryMs(seat) {
   return null;
 }
 
-function isSeat(value) {
-  return (
-    typeof value?.id === 'string' && Number.isInteger(value.row) && Number.isInteger(value.col)
-  );
+/** The word for a seat's state: available, held, booked, not for sale, held by you… */
+function stateWord(seat, { mine = false, myBooking = false } = {}) {
+  if (mine) return 'held by you';
+  if (myBooking) return 'booked by you';
+  if (seat.blocked === true) return 'not for sale';
+  return STATUS_CLASS[seat.status] ?? 'available';
 }
 
-const KEY_MOVES = {
-  ArrowLeft: [0, -1],
-  ArrowRight: [0, 1],
-  ArrowUp: [-1, 0],
-  ArrowDown: [1, 0],
-};
-
 export class SeatMap {
-  #grid;
+  #view;
+  #label;
   #onChoose;
+  #onFocus;
+  #onPoint;
+  #onRepaint;
+  #plan = null;
   #holder = null;
   /** ids of seats booked from one of this session's holds */
   #booked = new Set();
-  /** seat id → {seat, version, el} */
+  /** seat id → {seat, version, el, place} */
   #records = new Map();
-  /** rows of seat ids, each in column order, for keyboard moves */
-  #rows = [];
   #activeId = null;
 
-  /** @param {HTMLElement} grid  @param {(seatId: string) => void} onChoose */
-  constructor(grid, onChoose) {
-    this.#grid = grid;
+  /**
+   * @param {HTMLElement} container  where the <svg> goes
+   * @param {{label?: string, onChoose: (seatId: string) => void,
+   *          onFocus?: (place: object) => void, onPoint?: (seatId: string | null) => void,
+   *          onRepaint?: (seatId: string) => void}} handlers  onPoint: the seat under the
+   *          pointer or with focus (null: none)
+   */
+  constructor(
+    container,
+    {
+      label = 'Seat map',
+      onChoose,
+      onFocus = () => {},
+      onPoint = () => {},
+      onRepaint = () => {},
+    },
+  ) {
+    this.#view = new PlanView(container);
+    this.#label = label;
     this.#onChoose = onChoose;
-    grid.addEventListener('click', (event) => this.#onClick(event));
-    grid.addEventListener('keydown', (event) => this.#onKey(event));
-    grid.addEventListener('focusin', (event) => this.#onFocus(event));
+    this.#onFocus = onFocus;
+    this.#onPoint = onPoint;
+    this.#onRepaint = onRepaint;
+    container.addEventListener('click', (event) => this.#onClick(event));
+    container.addEventListener('keydown', (event) => this.#onKey(event));
+    container.addEventListener('focusin', (event) => this.#onFocusIn(event));
+    container.addEventListener('pointerover', (event) => this.#onPointer(event));
+    container.addEventListener('pointerleave', () => this.#onPoint(null));
   }
 
-  /** Show a whole VENUE_STATE; the same layout is repainted in place, keeping focus. */
+  /** The plan shown, or null before one is drawn. */
+  get plan() {
+    return this.#plan;
+  }
+
+  /** Draw `plan` with every seat available until a VENUE_STATE says otherwise. */
+  draw(plan) {
+    this.#plan = plan;
+    this.#view.draw(plan, { label: this.#label });
+    this.#records = new Map();
+    for (const place of plan.seats.values()) {
+      const seat = { id: place.id, status: AVAILABLE, name: displayName(plan, place) };
+      this.#records.set(place.id, { seat, version: null, el: this.#view.element(place.id), place });
+    }
+    this.#activeId = null;
+    const first = plan.rows[0]?.[0];
+    if (first) this.#setActive(first);
+  }
+
+  /**
+   * Show a whole VENUE_STATE (full or compact); only seats whose state changed repaint.
+   * It does not call onRepaint per seat: whoever shows counts recounts after it.
+   */
   render(venue) {
-    const seats = venue.seats.filter(isSeat);
     const version = Number.isFinite(venue.version) ? venue.version : null;
-    if (!this.#sameLayout(seats)) this.#build(seats, venue);
-    for (const seat of seats) {
-      const record = this.#records.get(seat.id);
-      if (!record) continue;
-      const changed = record.seat !== null && !sameState(record.seat, seat);
+    const listed = new Map();
+    for (const seat of venue.seats) {
+      if (typeof seat?.id === 'string' && this.#records.has(seat.id)) listed.set(seat.id, seat);
+    }
+    for (const [id, record] of this.#records) {
+      const next = listed.get(id) ?? (venue.compact === true ? { id, status: AVAILABLE } : null);
+      record.version = version;
+      if (next === null) continue;
+      const seat = { ...next, name: record.seat.name };
+      const changed = !sameState(record.seat, seat);
       this.#noteBooking(record.seat, seat);
       record.seat = seat;
-      record.version = version;
-      this.#paint(record, changed);
+      if (changed) this.#paint(record);
     }
   }
 
   /**
-   * Apply one SEAT_UPDATE; returns {seat, previous}, or null if the update is for an
-   * unknown seat or not newer than what the seat already shows.
+   * Apply one SEAT_UPDATE: repaint that seat, ring it briefly, call onRepaint; returns
+   * {seat, previous}, or null if the update is for an unknown seat or not newer than
+   * what the seat already shows.
    */
   apply(update) {
     const record = this.#records.get(update.seat_id ?? update.seat?.id);
-    if (!record || record.seat === null) return null;
+    if (!record) return null;
     const version = Number.isFinite(update.version) ? update.version : null;
     if (version !== null && record.version !== null && version <= record.version) return null;
     const previous = record.seat;
-    record.seat = isSeat(update.seat) ? update.seat : seatFromEvent(update, previous);
+    const next =
+      typeof update.seat?.id === 'string' ? update.seat : seatFromEvent(update, previous);
+    record.seat = { ...next, name: previous.name };
     if (version !== null) record.version = version;
     this.#noteBooking(previous, record.seat);
-    this.#paint(record, true);
+    this.#paint(record);
+    pulse(record.el);
+    this.#onRepaint(record.seat.id);
     return { seat: record.seat, previous };
   }
 
-  /** The server-assigned holder tag whose holds count as `mine`; repaints every seat. */
+  /** The server-assigned holder tag whose holds count as `mine`; repaints seats that change. */
   setHolder(holder) {
-    this.#holder = typeof holder === 'string' && holder !== '' ? holder : null;
+    const next = typeof holder === 'string' && holder !== '' ? holder : null;
+    if (next === this.#holder) return;
+    this.#holder = next;
     for (const record of this.#records.values()) {
-      if (record.seat !== null) this.#paint(record, false);
+      if (record.seat.status === HELD) this.#paint(record);
     }
   }
 
   get(seatId) {
     return this.#records.get(seatId)?.seat ?? null;
+  }
+
+  /** The plan's place of a seat (zone, row, position, category), or null. */
+  place(seatId) {
+    return this.#records.get(seatId)?.place ?? null;
   }
 
   /** Whether ``seat`` is held by this session. */
@@ -127,13 +181,23 @@ export class SeatMap {
     return seat?.status === BOOKED && this.#booked.has(seat.id);
   }
 
-  /** Seats held by this session, in layout order. */
+  /** Whether a buyer can pick ``seat`` now. */
+  isFree(seat) {
+    return seat?.status === AVAILABLE && seat.blocked !== true;
+  }
+
+  /** How the map words a seat's state for this session. */
+  describe(seat) {
+    return stateWord(seat, { mine: this.isMine(seat), myBooking: this.isMyBooking(seat) });
+  }
+
+  /** Seats held by this session, in plan order. */
   myHolds() {
     return this.#seats().filter((seat) => this.isMine(seat));
   }
 
   availableCount() {
-    return this.#seats().filter((seat) => seat.status === AVAILABLE).length;
+    return this.#seats().filter((seat) => this.isFree(seat)).length;
   }
 
   get size() {
@@ -145,60 +209,11 @@ export class SeatMap {
     const record = this.#records.get(seatId);
     if (!record) return;
     this.#setActive(seatId);
-    record.el.focus();
+    record.el.focus({ preventScroll: true });
   }
 
   #seats() {
-    return Array.from(this.#records.values(), (record) => record.seat).filter(Boolean);
-  }
-
-  #sameLayout(seats) {
-    return seats.length === this.#records.size && seats.every((seat) => this.#records.has(seat.id));
-  }
-
-  #build(seats, venue) {
-    const hadFocus = this.#grid.contains(document.activeElement);
-    const rows = Number.isInteger(venue.rows) ? venue.rows : extent(seats, 'row');
-    const cols = Number.isInteger(venue.cols) ? venue.cols : extent(seats, 'col');
-    const byRow = Array.from({ length: rows }, () => []);
-    for (const seat of seats) byRow[seat.row]?.push(seat);
-
-    this.#records.clear();
-    this.#grid.style.setProperty('--cols', String(cols));
-    this.#grid.replaceChildren(...byRow.map((rowSeats, row) => this.#buildRow(row, rowSeats)));
-    this.#rows = byRow
-      .map((rowSeats) => rowSeats.sort((a, b) => a.col - b.col).map((seat) => seat.id))
-      .filter((ids) => ids.length > 0);
-
-    const keep = this.#records.has(this.#activeId) ? this.#activeId : this.#rows[0]?.[0];
-    this.#activeId = null;
-    if (keep) this.#setActive(keep);
-    if (hadFocus && keep) this.#records.get(keep).el.focus();
-  }
-
-  #buildRow(row, seats) {
-    const rowEl = document.createElement('div');
-    rowEl.className = 'seat-row';
-    rowEl.setAttribute('role', 'row');
-    const label = rowLabel(row);
-    rowEl.append(rowHeader(label, 'start'));
-    for (const seat of seats) {
-      const cell = document.createElement('div');
-      cell.setAttribute('role', 'gridcell');
-      cell.className = 'seat-cell';
-      cell.style.gridColumn = String(seat.col + 2);
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'seat';
-      button.dataset.seatId = seat.id;
-      button.tabIndex = -1;
-      button.textContent = String(seat.col + 1);
-      cell.append(button);
-      rowEl.append(cell);
-      this.#records.set(seat.id, { seat: null, version: null, el: button });
-    }
-    rowEl.append(rowHeader(label, 'end'));
-    return rowEl;
+    return Array.from(this.#records.values(), (record) => record.seat);
   }
 
   /** Remember a seat whose hold of ours became a booking (the booking names no holder). */
@@ -206,40 +221,66 @@ export class SeatMap {
     if (seat.status === BOOKED && this.isMine(previous)) this.#booked.add(seat.id);
   }
 
-  #paint(record, flash) {
+  /** Set one seat element's classes (and its name if it is the active seat); nothing else. */
+  #paint(record) {
     const { seat, el } = record;
-    const status = STATUS_CLASS[seat.status] ?? 'available';
+    const status = seat.blocked === true ? 'blocked' : (STATUS_CLASS[seat.status] ?? 'available');
     const mine = this.isMine(seat);
-    const myBooking = this.isMyBooking(seat);
-    el.className = `seat ${status}`;
-    el.classList.toggle('mine', mine);
-    el.classList.toggle('my-booking', myBooking);
-    const label = `${seatName(seat)}, ${describe(status, mine, myBooking)}`;
-    el.setAttribute('aria-label', label);
-    el.title = label;
-    el.setAttribute('aria-disabled', String(!(seat.status === AVAILABLE || mine)));
-    if (flash) pulse(el);
+    const classes = ['seat', status];
+    if (mine) classes.push('mine');
+    if (this.isMyBooking(seat)) classes.push('my-booking');
+    el.setAttribute('class', classes.join(' '));
+    if (record.seat.id === this.#activeId) this.#nameActive(record);
+  }
+
+  /** The active seat's accessible name; only it carries one, so 20,000 seats stay light. */
+  #nameActive(record) {
+    record.el.setAttribute('aria-label', `${seatName(record.seat)}, ${this.describe(record.seat)}`);
   }
 
   #setActive(seatId) {
     if (this.#activeId === seatId) return;
     const previous = this.#records.get(this.#activeId);
-    if (previous) previous.el.tabIndex = -1;
-    this.#records.get(seatId).el.tabIndex = 0;
+    if (previous) {
+      previous.el.setAttribute('tabindex', '-1');
+      previous.el.removeAttribute('aria-label');
+      previous.el.removeAttribute('role');
+    }
+    const record = this.#records.get(seatId);
+    record.el.setAttribute('tabindex', '0');
+    record.el.setAttribute('role', 'button');
+    this.#nameActive(record);
     this.#activeId = seatId;
   }
 
   #onClick(event) {
-    const seatId = event.target.closest('[data-seat-id]')?.dataset.seatId;
-    if (seatId && this.#records.has(seatId)) this.#onChoose(seatId);
+    const seatId = event.target.closest?.('[data-seat-id]')?.dataset.seatId;
+    if (!seatId || !this.#records.has(seatId)) return;
+    this.focus(seatId);
+    this.#onChoose(seatId);
   }
 
-  #onFocus(event) {
+  #onFocusIn(event) {
     const seatId = event.target.dataset?.seatId;
-    if (seatId && this.#records.has(seatId)) this.#setActive(seatId);
+    if (!seatId || !this.#records.has(seatId)) return;
+    this.#setActive(seatId);
+    this.#onFocus(this.#records.get(seatId).place);
+    this.#onPoint(seatId);
+  }
+
+  #onPointer(event) {
+    const seatId = event.target.dataset?.seatId;
+    this.#onPoint(seatId && this.#records.has(seatId) ? seatId : null);
   }
 
   #onKey(event) {
+    const seatId = event.target.dataset?.seatId;
+    if (!seatId || !this.#records.has(seatId)) return;
+    if (PICK_KEYS.has(event.key)) {
+      event.preventDefault();
+      this.#onChoose(seatId);
+      return;
+    }
     const target = this.#targetFor(event);
     if (target === null) return;
     event.preventDefault();
@@ -248,53 +289,26 @@ export class SeatMap {
 
   /** The seat a navigation key leads to from the active seat, or null for other keys. */
   #targetFor(event) {
-    const [r, i] = this.#position(this.#activeId);
-    if (r < 0) return null;
-    const row = this.#rows[r];
-    if (event.key === 'Home') return event.ctrlKey ? this.#rows[0][0] : row[0];
-    if (event.key === 'End') return event.ctrlKey ? this.#rows.at(-1).at(-1) : row.at(-1);
+    const place = this.#records.get(this.#activeId)?.place;
+    if (!place) return null;
+    const rows = this.#plan.rows;
+    const row = rows[place.row];
+    if (event.key === 'Home') return event.ctrlKey ? rows[0][0] : row[0];
+    if (event.key === 'End') return event.ctrlKey ? rows.at(-1).at(-1) : row.at(-1);
     const move = KEY_MOVES[event.key];
     if (!move) return null;
-    if (move[0] === 0) return row[Math.min(row.length - 1, Math.max(0, i + move[1]))];
-    const next = this.#rows[r + move[0]];
-    return next ? this.#nearestInRow(next, this.get(row[i]).col) : row[i];
+    if (move[0] === 0) return row[Math.min(row.length - 1, Math.max(0, place.index + move[1]))];
+    const next = rows[place.row + move[0]];
+    return next ? this.#nearest(next, place.x) : row[place.index];
   }
 
-  #position(seatId) {
-    for (let r = 0; r < this.#rows.length; r += 1) {
-      const i = this.#rows[r].indexOf(seatId);
-      if (i >= 0) return [r, i];
-    }
-    return [-1, -1];
-  }
-
-  #nearestInRow(ids, col) {
+  #nearest(ids, x) {
     let best = ids[0];
     for (const id of ids) {
-      if (Math.abs(this.get(id).col - col) < Math.abs(this.get(best).col - col)) best = id;
+      if (Math.abs(this.place(id).x - x) < Math.abs(this.place(best).x - x)) best = id;
     }
     return best;
   }
-}
-
-/** How many rows (or columns) the seats span, for a VENUE_STATE without rows/cols. */
-function extent(seats, key) {
-  return seats.reduce((size, seat) => Math.max(size, seat[key] + 1), 0);
-}
-
-function rowHeader(label, side) {
-  const header = document.createElement('div');
-  header.setAttribute('role', 'rowheader');
-  header.className = `row-label row-label-${side}`;
-  header.textContent = label;
-  if (side === 'end') header.setAttribute('aria-hidden', 'true');
-  return header;
-}
-
-function describe(status, mine, myBooking) {
-  if (mine) return 'held by you';
-  if (myBooking) return 'booked by you';
-  return status;
 }
 
 function sameState(a, b) {
@@ -302,13 +316,14 @@ function sameState(a, b) {
     a.status === b.status &&
     a.held_by === b.held_by &&
     a.holder === b.holder &&
-    a.booked_by === b.booked_by
+    a.booked_by === b.booked_by &&
+    (a.blocked === true) === (b.blocked === true)
   );
 }
 
 /** A seat as a SEAT_UPDATE without a `seat` object describes it. */
 function seatFromEvent(update, previous) {
-  const seat = { id: previous.id, row: previous.row, col: previous.col, status: update.status };
+  const seat = { id: previous.id, status: update.status };
   if (update.status === HELD) {
     seat.held_by = update.user_id;
     seat.expires_at = update.expires_at;
@@ -320,8 +335,12 @@ function seatFromEvent(update, previous) {
 
 /** A brief ring around a seat that just changed (none with reduced motion). */
 function pulse(el) {
-  el.classList.remove('changed');
-  // Reading layout restarts the animation when the same seat changes again quickly.
-  void el.offsetWidth;
-  el.classList.add('changed');
+  if (window.matchMedia('(prefers-reduced-motion: reduce)').matches) return;
+  el.animate(
+    [
+      { strokeWidth: '0', stroke: 'rgb(255 255 255 / 90%)' },
+      { strokeWidth: '12', stroke: 'rgb(255 255 255 / 0%)' },
+    ],
+    { duration: 800, easing: 'ease-out' },
+  );
 }

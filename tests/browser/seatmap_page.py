@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
 LIVE_TIMEOUT_MS = 10_000
 # Where frontend/js/session.js keeps the page's session.
 STORAGE_KEY = "seat-booking.session"
+# The scale in the CSS transform Panzoom (frontend/js/zoom.js) sets on the map's canvas.
+ZOOM_SCALE = """() => {
+  const found = /scale\\(([\\d.]+)\\)/.exec(document.getElementById('seat-map').style.transform);
+  return found ? Number(found[1]) : 1;
+}"""
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -39,12 +44,13 @@ def launch_chromium(playwright: Playwright) -> Browser:
 class SeatMapPage:
     """One browser (its own context, so its own session) showing the seat map."""
 
-    def __init__(self, browser: Browser, base_url: str) -> None:
-        self.page: Page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    def __init__(self, browser: Browser, base_url: str, *, touch: bool = False) -> None:
+        context = browser.new_context(viewport={"width": 1100, "height": 900}, has_touch=touch)
+        self.page: Page = context.new_page()
         self.base_url = base_url
 
-    def open(self, *, user_id: str | None = None) -> SeatMapPage:
-        """Load the page and wait until it is live with the map drawn.
+    def open(self, *, user_id: str | None = None, event_id: str | None = None) -> SeatMapPage:
+        """Load the page (of ``event_id``, else the default event) until it is live with the map.
 
         ``user_id`` is what the page claims to be (as if typed into its stored session),
         without a session token: how someone impersonating another visitor starts.
@@ -54,7 +60,8 @@ class SeatMapPage:
             self.page.add_init_script(
                 f"localStorage.setItem({json.dumps(STORAGE_KEY)}, {json.dumps(stored)});"
             )
-        self.page.goto(self.base_url)
+        query = "" if event_id is None else f"/?event={event_id}"
+        self.page.goto(self.base_url + query)
         self.wait_live()
         return self
 
@@ -82,6 +89,45 @@ class SeatMapPage:
             expect(seat).to_have_class(re.compile(r"\bmine\b"), timeout=timeout_ms)
         elif mine is False:
             expect(seat).not_to_have_class(re.compile(r"\bmine\b"), timeout=timeout_ms)
+
+    def zoom_scale(self) -> float:
+        """The map's zoom: the scale in the transform Panzoom gives the map's canvas."""
+        return float(self.page.evaluate(ZOOM_SCALE))
+
+    def wait_zoom(self, relation: str, value: float, timeout_ms: int = 3000) -> float:
+        """Wait until the zoom is ``relation`` ("<", ">" or "==") ``value``; returns it."""
+        test = {"<": "scale < value", ">": "scale > value", "==": "scale === value"}[relation]
+        self.page.wait_for_function(
+            f"(value) => {{ const scale = ({ZOOM_SCALE})(); return {test}; }}",
+            arg=value,
+            timeout=timeout_ms,
+        )
+        return self.zoom_scale()
+
+    def focused(self) -> dict[str, str | None]:
+        """The focused element's id, seat id and class."""
+        focused: dict[str, str | None] = self.page.evaluate(
+            "({id: document.activeElement?.id ?? null,"
+            " seat: document.activeElement?.dataset?.seatId ?? null,"
+            " cls: document.activeElement?.getAttribute('class') ?? null})"
+        )
+        return focused
+
+    def tab_to(self, element_id: str, *, limit: int = 60) -> None:
+        """Press Tab until the element with ``element_id`` has focus."""
+        for _ in range(limit):
+            if self.focused()["id"] == element_id:
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"Tab never reached #{element_id}")
+
+    def tab_to_seat(self, *, limit: int = 60) -> None:
+        """Press Tab until a seat of the map has focus."""
+        for _ in range(limit):
+            if self.focused()["seat"]:
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError("Tab never reached a seat")
 
     def select(self, seat_id: str) -> None:
         self.seat(seat_id).click()

@@ -88,7 +88,7 @@ def test_seat_map_keyboard_only_booking(web_stack: ScriptStack, open_page: OpenP
             break
     for _ in range(200):
         focused = page.page.evaluate(
-            "[document.activeElement.dataset.seatId, document.activeElement.className]"
+            "[document.activeElement.dataset.seatId, document.activeElement.getAttribute('class')]"
         )
         if " available" in f" {focused[1]}":
             break

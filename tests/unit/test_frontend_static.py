@@ -106,3 +106,75 @@ def test_frontend_never_decides_mine_from_a_user_id(script: Path) -> None:
     # Comparing one seat's held_by with another's (has the seat changed?) is fine.
     compared = re.findall(r"\.(held_by|booked_by)\s*[!=]==\s*([\w.#]+)", source)
     assert all(other.endswith(f".{name}") for name, other in compared), compared
+
+
+OWN_SCRIPTS = [script for script in SCRIPTS if "vendor" not in script.parts]
+VENDOR = FRONTEND / "vendor"
+
+
+def test_vendored_files_keep_their_licence() -> None:
+    """Every vendored script has its licence file beside it, and the vendor README names it."""
+    readme = (VENDOR / "README.md").read_text()
+    for script in VENDOR.glob("*.js"):
+        stem = script.name.split(".")[0]
+        assert (VENDOR / f"{stem}.LICENSE.txt").is_file(), script.name
+        assert f"`{script.name}`" in readme, script.name
+
+
+def test_zoom_wraps_the_vendored_pan_zoom_module() -> None:
+    """js/zoom.js imports the vendored Panzoom; no other module imports from vendor/."""
+    importers = [s for s in OWN_SCRIPTS if re.search(r"from\s+'\.\./vendor/", s.read_text())]
+    assert importers == [FRONTEND / "js" / "zoom.js"]
+
+
+def test_index_has_no_inline_scripts_or_styles(page: Elements) -> None:
+    """The CSP allows only 'self' scripts and styles: no inline script, style or on* handler."""
+    source = (FRONTEND / "index.html").read_text()
+    assert "<style" not in source
+    for tag, attrs in page.found:
+        assert "style" not in attrs, tag
+        assert not [name for name in attrs if name.startswith("on")], tag
+        if tag == "script":
+            assert attrs.get("src"), "inline <script>"
+
+
+@pytest.mark.parametrize("script", OWN_SCRIPTS, ids=lambda path: path.name)
+def test_frontend_script_never_writes_a_style_attribute(script: Path) -> None:
+    """Under the CSP a style attribute is refused: scripts set styles through the CSSOM only."""
+    assert not re.search(r"""setAttribute\(\s*['"]style['"]""", script.read_text()), script.name
+
+
+def test_plan_view_adds_no_listener_per_seat() -> None:
+    """The SVG builder attaches no listeners: the seat map delegates from its container."""
+    assert "addEventListener" not in (FRONTEND / "js" / "plan-view.js").read_text()
+
+
+def test_plan_view_seats_keep_the_seed_hooks() -> None:
+    """Each seat is drawn with data-seat-id and the classes `seat available`."""
+    source = (FRONTEND / "js" / "plan-view.js").read_text()
+    assert "'data-seat-id'" in source
+    assert "'seat available'" in source
+
+
+def test_app_subscribes_in_the_compact_form_for_its_event() -> None:
+    """SUBSCRIBE asks for the compact VENUE_STATE and names the event from the URL."""
+    source = (FRONTEND / "app.js").read_text()
+    assert re.search(r"compact: true", source)
+    assert "data.event_id = this.#eventId" in source
+    assert "new URLSearchParams(location.search).get('event')" in source
+
+
+def test_index_has_zoom_buttons_and_labelled_step_through(page: Elements) -> None:
+    """The map has zoom in, zoom out and fit buttons, and each step-through list has a label."""
+    for element_id in ("zoom-in", "zoom-out", "zoom-fit", "step-hold"):
+        assert page.by_id(element_id)[0] == "button"
+    labelled = {attrs.get("for") for tag, attrs in page.found if tag == "label"}
+    for element_id in ("step-block", "step-row", "step-seat"):
+        assert page.by_id(element_id)[0] == "select"
+        assert element_id in labelled, element_id
+
+
+@pytest.mark.parametrize("script", OWN_SCRIPTS, ids=lambda path: path.name)
+def test_frontend_module_stays_small(script: Path) -> None:
+    """Each of the page's own modules stays under 450 lines (app.js included)."""
+    assert len(script.read_text().splitlines()) < 450, script.name
