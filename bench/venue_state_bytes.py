@@ -97,7 +97,8 @@ async def measure(
         await full.expect("VENUE_STATE", within=30)
         await compact.subscribe(event_id=event_id, compact=True)
         state = await compact.expect("VENUE_STATE", within=30)
-        return len(seats), len(state["seats"]), full.frame_bytes[-1], compact.frame_bytes[-1]
+        listed = sum(len(state.get(key, ())) for key in ("seats", "booked", "blocked"))
+        return len(seats), listed, full.frame_bytes[-1], compact.frame_bytes[-1]
 
 
 def main() -> None:

@@ -4,11 +4,12 @@ per version however many clients ask.
 The full frame is what seed clients get: ``{"event_id", <layout>, "seats": [every seat],
 "version"}``, the layout being what the snapshot carried (``rows``/``cols`` of a grid,
 ``hold_seconds``). The compact frame is for clients that ask for it in ``SUBSCRIBE``:
-``{"event_id", "version", "compact": true, "hold_seconds", "seats": [...]}`` with only
-the seats that are not available (held, booked or blocked), each with only what a client
-that has the plan needs to draw it (``COMPACT_SEAT_KEYS``: ``id``, ``status``, and
-``holder`` and ``expires_at`` while held, ``blocked`` when blocked); a client draws every
-seat it does not list as available. Where a seat is and what it costs come from the plan.
+``{"event_id", "version", "compact": true, "hold_seconds", "seats": [...], "booked": [...],
+"blocked": [...]}`` with only the seats that are not available: held ones in ``seats``,
+each with only what a client that has the plan needs to draw it (``COMPACT_SEAT_KEYS``:
+``id``, ``status``, ``holder``, ``expires_at``), and booked and blocked ones as bare ids
+(an on-sale's bulk, so a few bytes each). A client draws every seat it does not list as
+available. Where a seat is and what it costs come from the plan.
 """
 
 from __future__ import annotations
@@ -20,14 +21,9 @@ from edge_server.protocol import encode
 from shared.constants import SeatStatus
 from shared.messages import MessageType
 
-__all__ = ["COMPACT_SEAT_KEYS", "StateFrames", "compact_seat", "is_taken"]
+__all__ = ["COMPACT_SEAT_KEYS", "StateFrames", "compact_seat"]
 
-COMPACT_SEAT_KEYS = ("id", "status", "holder", "expires_at", "blocked")
-
-
-def is_taken(seat: Mapping[str, Any]) -> bool:
-    """Whether a seat is not available to buyers: held, booked or blocked."""
-    return seat.get("status") != SeatStatus.AVAILABLE or bool(seat.get("blocked"))
+COMPACT_SEAT_KEYS = ("id", "status", "holder", "expires_at")
 
 
 def compact_seat(seat: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,7 +63,19 @@ class StateFrames:
         data: dict[str, Any] = {"event_id": self._event_id, "version": version, "compact": True}
         if "hold_seconds" in layout:
             data["hold_seconds"] = layout["hold_seconds"]
-        data["seats"] = [compact_seat(seat) for seat in seats if is_taken(seat)]
+        held: list[dict[str, Any]] = []
+        booked: list[str] = []
+        blocked: list[str] = []
+        for seat in seats:
+            if seat.get("blocked"):
+                blocked.append(seat["id"])
+            elif seat.get("status") == SeatStatus.BOOKED:
+                booked.append(seat["id"])
+            elif seat.get("status") == SeatStatus.HELD:
+                held.append(compact_seat(seat))
+        data["seats"] = held
+        data["booked"] = booked
+        data["blocked"] = blocked
         frame = encode(MessageType.VENUE_STATE, data)
         self._compact = (version, frame)
         return frame

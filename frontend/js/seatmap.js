@@ -7,7 +7,8 @@
  * `mine` for this browser's own hold (a held seat whose `holder` tag is the one the
  * server gave this session, never its free-form user id), and `my-booking` for a seat
  * this page saw its own hold turn into a booking. A VENUE_STATE may list every seat
- * (full) or only those that are not available (compact): a seat it leaves out is
+ * (full) or only those that are not available (compact: held seats in `seats`, booked
+ * and blocked ones as bare ids in `booked` and `blocked`): a seat it leaves out is
  * available. Repainting touches the one element whose state changed. One listener on
  * the <svg> serves every seat; one seat at a time is in the tab order (roving
  * tabindex), arrow keys move along a row and between rows, Enter or Space picks one.
@@ -117,6 +118,13 @@ export class SeatMap {
     const listed = new Map();
     for (const seat of venue.seats) {
       if (typeof seat?.id === 'string' && this.#records.has(seat.id)) listed.set(seat.id, seat);
+    }
+    // A compact state names booked and blocked seats by id alone.
+    for (const id of Array.isArray(venue.booked) ? venue.booked : []) {
+      if (this.#records.has(id)) listed.set(id, { id, status: BOOKED });
+    }
+    for (const id of Array.isArray(venue.blocked) ? venue.blocked : []) {
+      if (this.#records.has(id)) listed.set(id, { id, status: AVAILABLE, blocked: true });
     }
     for (const [id, record] of this.#records) {
       const next = listed.get(id) ?? (venue.compact === true ? { id, status: AVAILABLE } : null);

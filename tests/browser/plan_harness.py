@@ -7,13 +7,13 @@ exposes ``window.harness`` for tests to draw a plan and apply seat changes.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 from tests.servers import PROJECT_ROOT
@@ -155,7 +155,7 @@ def arena_plan(blocks: int = 24, rows: int = 21, seats: int = 40) -> dict[str, A
     }
 
 
-def shipped_plan(name: str) -> Path | None:
-    """``venues/<name>.json`` if the project ships it."""
-    path = PROJECT_ROOT / "venues" / f"{name}.json"
-    return path if path.is_file() else None
+def shipped_plan(name: str) -> dict[str, Any]:
+    """The plan the project ships as ``venues/<name>.json``."""
+    plan: dict[str, Any] = json.loads((PROJECT_ROOT / "venues" / f"{name}.json").read_text())
+    return plan

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page
@@ -55,11 +53,6 @@ def page(chromium: Browser, harness_url: str) -> Iterator[Page]:
     assert not errors, errors
 
 
-def _arena() -> dict[str, Any]:
-    path = shipped_plan("arena")
-    return json.loads(path.read_text()) if path else arena_plan()
-
-
 def _record(name: str, text: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / name).write_text(text)
@@ -67,7 +60,7 @@ def _record(name: str, text: str) -> None:
 
 def test_plan_view_draws_the_arena_within_a_generous_bound(page: Page) -> None:
     """Every seat of a ~20,000-seat arena becomes one circle; the render time is recorded."""
-    plan = _arena()
+    plan = shipped_plan("arena")
     seats = sum(len(row["seats"]) for zone in plan["zones"] for row in zone["rows"])
     times = [page.evaluate("(plan) => window.harness.draw(plan)", plan) for _ in range(3)]
     page.screenshot(path=str(ARTIFACTS / "plan-view-arena.png"))
@@ -83,7 +76,7 @@ def test_plan_view_draws_the_arena_within_a_generous_bound(page: Page) -> None:
 
 def test_plan_view_seat_change_touches_one_element(page: Page) -> None:
     """A SEAT_UPDATE changes the attributes of exactly one element: that seat's circle."""
-    plan = _arena()
+    plan = shipped_plan("arena")
     page.evaluate("(plan) => window.harness.draw(plan)", plan)
     seat_id = plan["zones"][3]["rows"][2]["seats"][5]["seat_guid"]
     page.evaluate(
@@ -101,7 +94,8 @@ def test_plan_view_seat_change_touches_one_element(page: Page) -> None:
 
 
 def test_plan_view_compact_state_leaves_unlisted_seats_available(page: Page) -> None:
-    """A compact VENUE_STATE paints its listed seats and turns every other seat available."""
+    """A compact VENUE_STATE paints its listed and booked seats and turns every other seat
+    available."""
     plan = arena_plan(blocks=2, rows=2, seats=3)
     page.evaluate("(plan) => window.harness.draw(plan)", plan)
     full = {"version": 1, "seats": [{"id": "B1-1-1", "row": 0, "col": 0, "status": 2}]}
@@ -109,7 +103,9 @@ def test_plan_view_compact_state_leaves_unlisted_seats_available(page: Page) -> 
     compact = {
         "compact": True,
         "version": 2,
-        "seats": [{"id": "B2-1-1", "row": 0, "col": 0, "status": 0, "blocked": True}],
+        "seats": [],
+        "booked": ["B2-1-2"],
+        "blocked": ["B2-1-1"],
     }
     page.evaluate("(venue) => window.harness.render(venue)", compact)
     classes = page.evaluate(
@@ -118,16 +114,14 @@ def test_plan_view_compact_state_leaves_unlisted_seats_available(page: Page) -> 
     )
     assert classes["B1-1-1"] == "seat available"
     assert classes["B2-1-1"] == "seat blocked"
-    assert sum(value == "seat available" for value in classes.values()) == len(classes) - 1
+    assert classes["B2-1-2"] == "seat booked"
+    assert sum(value == "seat available" for value in classes.values()) == len(classes) - 2
 
 
 @pytest.mark.parametrize("name", ["hall", "theatre"])
 def test_plan_view_draws_every_seat_of_a_shipped_plan(page: Page, name: str) -> None:
     """Each shipped plan draws one circle per seat, plus its areas (the stage among them)."""
-    path = shipped_plan(name)
-    if path is None:
-        pytest.skip(f"venues/{name}.json is not shipped on this branch")
-    plan = json.loads(path.read_text())
+    plan = shipped_plan(name)
     seats = sum(len(row["seats"]) for zone in plan["zones"] for row in zone["rows"])
     page.evaluate("(plan) => window.harness.draw(plan)", plan)
     page.screenshot(path=str(ARTIFACTS / f"plan-view-{name}.png"))
@@ -137,8 +131,7 @@ def test_plan_view_draws_every_seat_of_a_shipped_plan(page: Page, name: str) -> 
 
 def test_plan_view_paints_each_state_with_its_classes(page: Page) -> None:
     """Held, held by this session, booked and blocked seats each get their classes."""
-    path = shipped_plan("hall")
-    plan = json.loads(path.read_text()) if path else arena_plan(blocks=1, rows=3, seats=4)
+    plan = shipped_plan("hall")
     ids = [
         seat["seat_guid"] for zone in plan["zones"] for row in zone["rows"] for seat in row["seats"]
     ]

@@ -325,6 +325,8 @@ async def test_connection_compact_subscribe_gets_only_taken_seats() -> None:
         "version": 7,
         "compact": True,
         "hold_seconds": 30,
-        "seats": [{"id": "A1", "status": 2}],
+        "seats": [],
+        "booked": ["A1"],
+        "blocked": [],
     }
     assert socket.of_type("SEAT_UPDATE")[0]["version"] == 8

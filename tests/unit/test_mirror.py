@@ -354,9 +354,9 @@ def test_mirror_venue_state_names_its_event() -> None:
 
 
 def test_mirror_compact_state_lists_only_taken_seats() -> None:
-    """The compact VENUE_STATE has held, booked and blocked seats with only their id,
-    status, holder, deadline and block, the version, event id and hold time, and no
-    layout; it is serialised once per version like the full one."""
+    """The compact VENUE_STATE has held and blocked seats with only their id, status,
+    holder, deadline and block, booked seats as bare ids, the version, event id and hold
+    time, and no layout; it is serialised once per version like the full one."""
     mirror = VenueMirror("main")
     snap = snapshot(8, A1=1, A3=2)
     snap["hold_seconds"] = 30
@@ -376,13 +376,18 @@ def test_mirror_compact_state_lists_only_taken_seats() -> None:
         "hold_seconds": 30,
         "seats": [
             {"id": "A1", "status": 1, "holder": "h1", "expires_at": 99},
-            {"id": "A2", "status": 0, "blocked": True},
-            {"id": "A3", "status": 2},
         ],
+        "booked": ["A3"],
+        "blocked": ["A2"],
     }
     mirror.on_change(*change(9, "A1", 0), now=0.1)
     newer = orjson.loads(mirror.compact_state() or b"")["data"]
-    assert (newer["version"], [s["id"] for s in newer["seats"]]) == (9, ["A2", "A3"])
+    assert (newer["version"], newer["seats"], newer["booked"], newer["blocked"]) == (
+        9,
+        [],
+        ["A3"],
+        ["A2"],
+    )
 
 
 def test_mirror_take_snapshot_says_whether_a_state_is_due() -> None:
