@@ -103,6 +103,7 @@ def test_event_map_theatre_draws_its_plan_with_prices(
     expect(page.page.locator("#events-list a[aria-current=page]")).to_contain_text(theatre["name"])
 
 
+@pytest.mark.slow
 def test_event_map_arena_renders_in_time_and_small(
     events: dict[str, dict[str, Any]], chromium: Browser, web_stack: ScriptStack
 ) -> None:
@@ -145,6 +146,7 @@ def test_event_map_arena_renders_in_time_and_small(
         page.page.context.close()
 
 
+@pytest.mark.slow
 def test_event_map_arena_block_overview_zooms_into_a_block(
     events: dict[str, dict[str, Any]], open_event: Opener
 ) -> None:
@@ -166,6 +168,7 @@ def test_event_map_arena_block_overview_zooms_into_a_block(
     assert viewport["y"] <= seat["y"] <= viewport["y"] + viewport["height"]
 
 
+@pytest.mark.slow
 def test_event_map_arena_hold_shows_in_other_browser(
     events: dict[str, dict[str, Any]], open_event: Opener
 ) -> None:
@@ -290,6 +293,7 @@ def test_event_map_theatre_arrow_keys_walk_rows_and_seats(
     assert label == "Stalls, Row B, Seat 1, available"
 
 
+@pytest.mark.slow
 def test_event_map_pinch_zooms_in(
     events: dict[str, dict[str, Any]], chromium: Browser, web_stack: ScriptStack
 ) -> None:

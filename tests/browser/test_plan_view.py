@@ -58,6 +58,7 @@ def _record(name: str, text: str) -> None:
     (ARTIFACTS / name).write_text(text)
 
 
+@pytest.mark.slow
 def test_plan_view_draws_the_arena_within_a_generous_bound(page: Page) -> None:
     """Every seat of a ~20,000-seat arena becomes one circle; the render time is recorded."""
     plan = shipped_plan("arena")
