@@ -9,10 +9,10 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-__all__ = ["EVENT_ID_PATTERN", "EventInfo", "EventState", "is_event_id", "new_event_id"]
+from shared.identifiers import EVENT_ID_PATTERN
 
-EVENT_ID_PATTERN = r"^[a-z0-9-]{1,32}$"
-_EVENT_ID = re.compile(EVENT_ID_PATTERN)
+__all__ = ["EventInfo", "EventState", "new_event_id"]
+
 _SLUG_LENGTH = 20
 
 
@@ -38,11 +38,6 @@ class EventInfo(BaseModel):
     prices: dict[str, float]
     plan_name: str
     seats_total: int
-
-
-def is_event_id(value: str) -> bool:
-    """Whether the whole of ``value`` is an event id: 1-32 of ``a-z``, ``0-9`` and ``-``."""
-    return _EVENT_ID.fullmatch(value) is not None
 
 
 def new_event_id(name: str) -> str:

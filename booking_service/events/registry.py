@@ -27,13 +27,14 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from booking_service.errors import EventNotFound, StoreUnavailable
-from booking_service.events.info import EventInfo, EventState, is_event_id, new_event_id
+from booking_service.events.info import EventInfo, EventState, new_event_id
 from booking_service.events.keys import EVENTS_KEY, event_key
 from booking_service.events.plans import PlanSource, default_plan
 from booking_service.lua_scripts import Scripts
 from booking_service.seats import SeatStore
 from booking_service.supervisor import FailureStreak
 from shared.config import BookingSettings
+from shared.identifiers import is_event_id
 from shared.plans.layout import SeatLayout
 from shared.plans.loading import parse_plan
 

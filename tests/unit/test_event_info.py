@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from booking_service.api.commands import command_route
-from booking_service.events.info import is_event_id, new_event_id
+from booking_service.events.info import new_event_id
+from shared.identifiers import is_event_id
 
 
 @pytest.mark.parametrize(
