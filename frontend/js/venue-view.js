@@ -26,6 +26,8 @@ export class VenueView {
   /** A plan being fetched: {eventId, promise}. */
   #loading = null;
   #price = priceFormatter({}, 'EUR');
+  /** The seat the line under the map describes, so a change to it shows there at once. */
+  #described = null;
   #zoom;
   #map;
   #steps;
@@ -46,7 +48,10 @@ export class VenueView {
       onChoose,
       onFocus: (place) => this.#zoom.reveal(place.x, place.y),
       onPoint: (seatId) => this.#describe(seatId),
-      onRepaint: (seatId) => this.#steps.seatChanged(seatId),
+      onRepaint: (seatId) => {
+        this.#steps.seatChanged(seatId);
+        if (seatId === this.#described) this.#describe(seatId);
+      },
     });
     this.#steps = new StepThrough(
       {
@@ -109,10 +114,12 @@ export class VenueView {
   /** Recount what the lists show after a whole VENUE_STATE. */
   refresh() {
     this.#steps.refresh();
+    this.#describe(this.#described);
   }
 
   /** The line under the map: the seat pointed at or focused, its state and price. */
   #describe(seatId) {
+    this.#described = seatId;
     const seat = seatId === null ? null : this.#map.get(seatId);
     if (seat === null) {
       this.#els.seatInfo.textContent = '';

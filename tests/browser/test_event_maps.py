@@ -216,6 +216,8 @@ def test_event_map_theatre_step_through_books_by_keyboard(
     other.expect_seat(seat_id, "booked")
     expect(option).to_have_text(re.compile(r"booked by you"))
     expect(row).to_contain_text(f"{free - 1} of {total} available")
+    # The line under the map follows the seat it names when that seat changes.
+    expect(page.page.locator("#seat-info")).not_to_contain_text("held by you")
 
 
 def test_event_map_list_opens_another_event(
