@@ -19,6 +19,8 @@
      │    ├── ReholdCooldown          your own hold on it lapsed moments ago
      │    ├── SeatNotForSale          blocked by the operator
      │    ├── SeatNotBlockable        held or booked, so it cannot be blocked
+     │    ├── CartEmpty               checkout of a cart that holds nothing
+     │    ├── CartExtended            the cart's one checkout extension is used
      │    └── SalesNotOpen            the event is scheduled or closed
      ├── PayloadTooLarge         413  the body is over the limit
      ├── UnsupportedMediaType    415  a write whose body is not declared as JSON
@@ -33,6 +35,8 @@ from typing import ClassVar
 
 __all__ = [
     "BookingError",
+    "CartEmpty",
+    "CartExtended",
     "EventNotFound",
     "HoldExpired",
     "HoldLimitReached",
@@ -60,6 +64,8 @@ class BookingError(Exception):
     """An operation was refused; ``str(error)`` is the sentence shown to the client."""
 
     status_code = 500
+    # The seat a refusal of several seats names (shown as the body's `seat_id`).
+    seat_id: str | None = None
     # Response headers the refusal comes with.
     headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
@@ -126,6 +132,14 @@ class SeatNotForSale(SeatConflict):
 
 
 class SeatNotBlockable(SeatConflict):
+    pass
+
+
+class CartEmpty(SeatConflict):
+    pass
+
+
+class CartExtended(SeatConflict):
     pass
 
 

@@ -22,6 +22,9 @@ class Scripts:
     """One registered script per operation; calls use EVALSHA and reload on NOSCRIPT."""
 
     select_seat: AsyncScript
+    hold_seats: AsyncScript
+    read_cart: AsyncScript
+    extend_cart: AsyncScript
     book_seat: AsyncScript
     release_seat: AsyncScript
     expire_holds: AsyncScript

@@ -27,6 +27,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from booking_service.errors import (
+    BookingError,
     HoldExpired,
     HoldLimitReached,
     HoldNotYours,
@@ -46,7 +47,7 @@ from booking_service.lua_scripts import Scripts
 from shared.constants import ChangeType
 from shared.plans.layout import SeatLayout
 
-__all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "VenueState"]
+__all__ = ["Change", "SeatStore", "Snapshot", "Sweep", "VenueState", "redis_errors"]
 
 
 _CONFLICTS: dict[bytes, tuple[type[SeatConflict], str]] = {
@@ -112,7 +113,7 @@ class VenueState:
 
 
 @contextmanager
-def _redis_errors() -> Iterator[None]:
+def redis_errors() -> Iterator[None]:
     """Turn every Redis failure into StoreUnavailable (a 503), never a 500.
 
     Not only a lost connection: a Redis that refuses writes (MISCONF, READONLY, OOM,
@@ -160,9 +161,28 @@ class SeatStore:
         """How long a hold lasts, in milliseconds."""
         return self._hold_ms
 
+    @property
+    def max_holds(self) -> int:
+        """The most holds one owner may have at once."""
+        return self._max_holds
+
+    @property
+    def cooldown_ms(self) -> int:
+        """How long an owner waits to re-take a seat its own hold on lapsed (ms)."""
+        return self._cooldown_ms
+
+    @property
+    def keys(self) -> list[str]:
+        """The KEYS every seat script of this event receives."""
+        return self._keys
+
+    @property
+    def scripts(self) -> Scripts:
+        return self._scripts
+
     async def initialise(self) -> int:
         """Create the venue's missing seats (never touching existing ones); returns how many."""
-        with _redis_errors():
+        with redis_errors():
             created, _ = await self._scripts.init_venue(keys=self._keys, args=self._layout_args)
         return int(created)
 
@@ -221,7 +241,7 @@ class SeatStore:
             if seat_id not in self._layout:
                 raise SeatNotFound(f"Seat {seat_id} does not exist")
         args = ["1" if blocked else "0", *seat_ids]
-        with _redis_errors():
+        with redis_errors():
             code, seat_id, now, changed = await self._scripts.block_seats(
                 keys=self._keys, args=args
             )
@@ -248,7 +268,7 @@ class SeatStore:
 
     async def expire_due(self, *, limit: int) -> Sweep:
         """Release up to ``limit`` holds whose deadline has passed by Redis's clock."""
-        with _redis_errors():
+        with redis_errors():
             now, next_deadline, released = await self._scripts.expire_holds(
                 keys=self._keys, args=[limit, self._cooldown_ms]
             )
@@ -268,7 +288,7 @@ class SeatStore:
 
     async def snapshot(self) -> Snapshot:
         """Every seat of the layout at one consistent version."""
-        with _redis_errors():
+        with redis_errors():
             version, digest, flat = await self._scripts.read_venue(keys=self._keys)
             if len(flat) < 2 * len(self._layout.seat_ids) and await self.initialise():
                 version, digest, flat = await self._scripts.read_venue(keys=self._keys)
@@ -278,7 +298,7 @@ class SeatStore:
 
     async def state(self) -> VenueState:
         """The venue's current version and digest, read at one instant."""
-        with _redis_errors():
+        with redis_errors():
             version, digest = await self._scripts.read_version(keys=self._keys)
         return VenueState(int(version), digest.decode())
 
@@ -286,24 +306,31 @@ class SeatStore:
         """Run a seat script, recreating the venue once if Redis lost it."""
         if seat_id not in self._layout:
             raise SeatNotFound(f"Seat {seat_id} does not exist")
-        with _redis_errors():
+        with redis_errors():
             reply: list[Any] = await call()
             if reply[0] == b"unknown" and await self.initialise():
                 reply = await call()
         code = reply[0]
         if code in (b"ok", b"mine"):
             return reply
+        raise self.refusal(code, seat_id, reply[5] if code == b"cooldown" else 0)
+
+    def refusal(self, code: bytes, seat_id: str, wait_ms: int | bytes = 0) -> BookingError:
+        """The domain error of a seat script's refusal ``code`` on ``seat_id``.
+
+        ``wait_ms`` is the remaining cooldown of a ``cooldown`` refusal.
+        """
         if code == b"unknown":
-            raise SeatNotFound(f"Seat {seat_id} does not exist")
+            return SeatNotFound(f"Seat {seat_id} does not exist")
         if code == b"cap":
-            raise HoldLimitReached(f"You can hold at most {self._max_holds} seats at a time")
+            return HoldLimitReached(f"You can hold at most {self._max_holds} seats at a time")
         if code == b"cooldown":
-            wait = max(1, math.ceil(int(reply[5]) / 1000))
-            raise ReholdCooldown(
+            wait = max(1, math.ceil(int(wait_ms) / 1000))
+            return ReholdCooldown(
                 f"You held seat {seat_id} until it lapsed; you can take it again in {wait} s"
             )
         error, template = _CONFLICTS[code]
-        raise error(template.format(seat_id))
+        return error(template.format(seat_id))
 
     def _change(
         self, event_type: ChangeType, seat_id: str, reply: list[Any], *, changed: bool = True
@@ -326,7 +353,7 @@ class SeatStore:
         A sweeper that keeps up holds this under a fraction of a second; it grows while
         lapsed holds stay unreleased.
         """
-        with _redis_errors():
+        with redis_errors():
             async with self._redis.pipeline(transaction=False) as pipe:
                 pipe.zrange(self._keys[2], 0, 0, withscores=True)
                 pipe.time()

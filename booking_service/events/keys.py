@@ -11,7 +11,7 @@ __all__ = ["EVENTS_KEY", "KEY_NAMES", "SCRIPT_KEY_NAMES", "event_key", "script_k
 EVENTS_KEY = "events"
 # The keys every seat script receives, in KEYS order (see booking_service/lua/_prelude.lua).
 SCRIPT_KEY_NAMES = (
-    "seats", "holds", "expiry", "version", "counts", "cooldown", "digest", "state",
+    "seats", "holds", "expiry", "version", "counts", "cooldown", "digest", "state", "carts",
 )  # fmt: skip
 KEY_NAMES = (*SCRIPT_KEY_NAMES, "info", "plan")
 

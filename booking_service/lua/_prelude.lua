@@ -12,9 +12,12 @@
 --   KEYS[7] digest   the venue digest: 16 hex digits (see shared/venue_digest.py)
 --   KEYS[8] state    the event's sale state: 'scheduled', 'on_sale' or 'closed'
 --                    (absent counts as on sale)
+--   KEYS[9] carts    hash: owner key -> cart JSON {deadline (unix ms), extended}: the one
+--                    deadline of all the owner's holds (absent when it holds none)
 
 local SEATS, HOLDS, EXPIRY, VERSION = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local COUNTS, COOLDOWN, DIGEST, STATE = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local CARTS = KEYS[9]
 
 -- Seat statuses, as the wire carries them (shared/constants.py SeatStatus).
 local AVAILABLE, HELD, BOOKED = 0, 1, 2
@@ -144,12 +147,14 @@ local function hold_count(owner)
   return tonumber(redis.call('HGET', COUNTS, owner) or 0)
 end
 
--- Ends a hold: forgets it, its deadline entry and its place in its owner's count.
+-- Ends a hold: forgets it, its deadline entry and its place in its owner's count; the
+-- owner's cart goes with its last hold.
 local function drop_hold(seat_id, hold)
   redis.call('HDEL', HOLDS, seat_id)
   redis.call('ZREM', EXPIRY, seat_id .. '|' .. hold.hold_id)
   if redis.call('HINCRBY', COUNTS, hold.owner, -1) <= 0 then
     redis.call('HDEL', COUNTS, hold.owner)
+    redis.call('HDEL', CARTS, hold.owner)
   end
 end
 
@@ -212,4 +217,95 @@ local function load_owned(seat_id, owner)
     return {code, current_version(), raw, now, ''}
   end
   return nil, seat, hold, now
+end
+
+-- The owner's cart {deadline, extended} while its deadline is ahead of `now`, else nil.
+local function live_cart(owner, now)
+  local raw = redis.call('HGET', CARTS, owner)
+  if not raw then
+    return nil
+  end
+  local cart = cjson.decode(raw)
+  if cart.deadline <= now then
+    return nil
+  end
+  return cart
+end
+
+-- The deadline a seat added to the owner's cart gets: the live cart's (never pushed
+-- back), or, starting a fresh cart, now + hold length.
+local function cart_deadline(owner, now, hold_ms)
+  local cart = live_cart(owner, now)
+  if cart then
+    return cart.deadline, cart.extended
+  end
+  local deadline = now + hold_ms
+  redis.call('HSET', CARTS, owner, cjson.encode({deadline = deadline, extended = false}))
+  return deadline, false
+end
+
+-- Whether `owner` may add the seat to its cart at `now`. Returns code, seat, raw, lapsed,
+-- detail: code nil means go on (lapsed: an unswept lapsed hold to release first);
+-- 'mine' means it is in the cart already; any other code is the refusal (see select).
+local function check_holdable(seat_id, owner, cooldown, now)
+  local seat, raw, hold, code = load_seat(seat_id)
+  if code then
+    return code, nil, '', nil, ''
+  end
+  code = sale_refusal()
+  if code then
+    return code, seat, raw, nil, ''
+  end
+  if seat.status == BOOKED then
+    return 'booked', seat, raw, nil, seat.booked_by or ''
+  end
+  if seat.blocked == true then
+    return 'blocked', seat, raw, nil, ''
+  end
+  local lapsed = nil
+  if seat.status == HELD then
+    if not hold or now < hold.deadline then
+      if hold and hold.owner == owner then
+        return 'mine', seat, raw, nil, hold.user_id
+      end
+      return 'taken', seat, raw, nil, seat.held_by or ''
+    end
+    lapsed = hold
+  end
+  local ready_at = tonumber(redis.call('ZSCORE', COOLDOWN, cooldown_member(owner, seat_id)) or 0)
+  if lapsed ~= nil and lapsed.owner == owner and cooldown > 0 then
+    ready_at = math.max(ready_at, lapsed.deadline + cooldown)
+  end
+  if ready_at > now then
+    return 'cooldown', seat, raw, nil, ready_at - now
+  end
+  return nil, seat, raw, lapsed, ''
+end
+
+-- Holds the (available) seat for the owner until `deadline`; returns version, seat JSON.
+local function take_hold(seat_id, seat, owner, user_id, holder, hold_id, deadline)
+  redis.call('HSET', HOLDS, seat_id,
+    cjson.encode({owner = owner, hold_id = hold_id, user_id = user_id, deadline = deadline}))
+  redis.call('ZADD', EXPIRY, deadline, seat_id .. '|' .. hold_id)
+  redis.call('HINCRBY', COUNTS, owner, 1)
+  local held = available_seat(seat)
+  held.status = HELD
+  held.held_by = user_id
+  held.expires_at = math.floor(deadline / 1000)
+  held.expires_at_ms = deadline
+  held.holder = holder
+  return store_seat(seat_id, available_seat(seat), held)
+end
+
+-- The owner's holds as {seat id, hold} pairs, in no particular order.
+local function owner_holds(owner)
+  local held = {}
+  local flat = redis.call('HGETALL', HOLDS)
+  for i = 1, #flat, 2 do
+    local hold = cjson.decode(flat[i + 1])
+    if hold.owner == owner then
+      held[#held + 1] = {flat[i], hold}
+    end
+  end
+  return held
 end

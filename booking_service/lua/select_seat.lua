@@ -1,4 +1,5 @@
--- Hold a seat for one owner until now + hold length.
+-- Add one seat to an owner's cart: hold it until the cart's deadline (a fresh cart's
+-- deadline is now + hold length; adding a seat never pushes it back).
 -- KEYS: see _prelude.lua.
 -- ARGV[1] seat id, ARGV[2] user id shown as held_by, ARGV[3] owner key,
 -- ARGV[4] hold length (ms), ARGV[5] fresh random hold id, ARGV[6] the owner's holder tag,
@@ -18,40 +19,18 @@
 local seat_id, user_id, owner = ARGV[1], ARGV[2], ARGV[3]
 local cooldown = tonumber(ARGV[8])
 local now = now_ms()
-local seat, raw, hold, code = load_seat(seat_id)
-if code then
+local code, seat, raw, lapsed, detail = check_holdable(seat_id, owner, cooldown, now)
+if code == 'unknown' then
   return {code, 0, '', now, '', 0}
 end
-code = sale_refusal()
+if code == 'cooldown' then
+  return {code, current_version(), raw, now, '', detail}
+end
 if code then
-  return {code, current_version(), raw, now, '', 0}
-end
-if seat.status == BOOKED then
-  return {'booked', current_version(), raw, now, seat.booked_by or '', 0}
-end
-if seat.blocked == true then
-  return {'blocked', current_version(), raw, now, '', 0}
-end
-local lapsed = nil
-if seat.status == HELD then
-  if not hold or now < hold.deadline then
-    if hold and hold.owner == owner then
-      return {'mine', current_version(), raw, now, hold.user_id, 0}
-    end
-    return {'taken', current_version(), raw, now, seat.held_by or '', 0}
-  end
-  lapsed = hold
-end
-local own_lapse = lapsed ~= nil and lapsed.owner == owner
-local ready_at = tonumber(redis.call('ZSCORE', COOLDOWN, cooldown_member(owner, seat_id)) or 0)
-if own_lapse and cooldown > 0 then
-  ready_at = math.max(ready_at, lapsed.deadline + cooldown)
-end
-if ready_at > now then
-  return {'cooldown', current_version(), raw, now, '', ready_at - now}
+  return {code, current_version(), raw, now, detail, 0}
 end
 local count = hold_count(owner)
-if own_lapse then
+if lapsed ~= nil and lapsed.owner == owner then
   count = count - 1
 end
 if count >= tonumber(ARGV[7]) then
@@ -62,17 +41,6 @@ if lapsed then
   local version, encoded = lapse_hold(seat_id, seat, lapsed, cooldown, now)
   released = {version, encoded, lapsed.user_id}
 end
-local deadline = now + tonumber(ARGV[4])
-local hold_id = ARGV[5]
-redis.call('HSET', HOLDS, seat_id,
-  cjson.encode({owner = owner, hold_id = hold_id, user_id = user_id, deadline = deadline}))
-redis.call('ZADD', EXPIRY, deadline, seat_id .. '|' .. hold_id)
-redis.call('HINCRBY', COUNTS, owner, 1)
-local held = available_seat(seat)
-held.status = HELD
-held.held_by = user_id
-held.expires_at = math.floor(deadline / 1000)
-held.expires_at_ms = deadline
-held.holder = ARGV[6]
-local version, encoded = store_seat(seat_id, available_seat(seat), held)
+local deadline = cart_deadline(owner, now, tonumber(ARGV[4]))
+local version, encoded = take_hold(seat_id, seat, owner, user_id, ARGV[6], ARGV[5], deadline)
 return {'ok', version, encoded, now, user_id, released}

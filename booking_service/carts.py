@@ -1,0 +1,146 @@
+"""CartStore: a session's holds on one event as one cart with one deadline.
+
+A cart is its owner's holds on the event. Its deadline is set when its first seat is
+held (now + the event's hold time); every seat added later takes that deadline, so
+adding seats never pushes it back. Checkout extends it once, to ``checkout_ms`` from
+then. The cart ends with its last hold (released, booked or lapsed); the next seat held
+starts a fresh one. Each operation is one Lua script over the event's keys, so a seat is
+never in two carts and a multi-seat add takes every seat or none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from booking_service.errors import BookingError, CartEmpty, CartExtended, SeatNotFound, SeatTaken
+from booking_service.seats import Change, SeatStore, redis_errors
+from shared.constants import ChangeType
+
+__all__ = ["Cart", "CartStore", "HeldSeats"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    """The seats an owner holds on one event (layout order) and their one deadline."""
+
+    event_id: str
+    seats: list[dict[str, Any]]
+    deadline_ms: int | None
+    extended: bool
+
+    def body(self) -> dict[str, Any]:
+        """The cart as the API shows it."""
+        return {
+            "event_id": self.event_id,
+            "seats": self.seats,
+            "expires_at": None if self.deadline_ms is None else self.deadline_ms // 1000,
+            "expires_at_ms": self.deadline_ms,
+            "extended": self.extended,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class HeldSeats:
+    """What one add committed: its changes in version order."""
+
+    changes: list[Change]
+
+
+class CartStore:
+    """The carts of one event, over that event's seat store."""
+
+    def __init__(self, store: SeatStore, *, checkout_ms: int) -> None:
+        self._store = store
+        self._checkout_ms = checkout_ms
+
+    async def add(
+        self, seat_ids: Sequence[str], *, user_id: str, owner: str, holder: str
+    ) -> HeldSeats:
+        """Hold every seat of ``seat_ids`` for ``owner`` until the cart's deadline, or none.
+
+        Seats the owner holds already stay as they are. A refusal names the first seat in
+        the way (SeatTaken says whether the rest of the cart is still held); over the cap
+        is HoldLimitReached; the other refusals are select's.
+        """
+        store = self._store
+        for seat_id in seat_ids:
+            if seat_id not in store.layout:
+                raise SeatNotFound(f"Seat {seat_id} does not exist")
+        args: list[str | int] = [user_id, owner, store.hold_ms, holder, store.max_holds]
+        args += [store.cooldown_ms, secrets.token_hex(8), *seat_ids]
+        with redis_errors():
+            reply = await store.scripts.hold_seats(keys=store.keys, args=args)
+            if reply[0] == b"unknown" and await store.initialise():
+                reply = await store.scripts.hold_seats(keys=store.keys, args=args)
+        code, seat_id, now, detail, before, changes = reply
+        if code != b"ok":
+            raise self._refusal(code, seat_id.decode(), detail, held_before=int(before))
+        return HeldSeats(
+            [
+                Change(
+                    store.event_id,
+                    ChangeType(kind.decode()),
+                    changed.decode(),
+                    user.decode(),
+                    int(version),
+                    seat_json,
+                    int(now),
+                )
+                for kind, changed, user, version, seat_json in changes
+            ]
+        )
+
+    async def read(self, *, owner: str) -> Cart:
+        """The owner's cart as it is now (no seats and no deadline when it has none)."""
+        store = self._store
+        with redis_errors():
+            _, deadline, extended, pairs = await store.scripts.read_cart(
+                keys=store.keys, args=[owner]
+            )
+        by_id = {seat_id.decode(): orjson.loads(raw) for seat_id, raw in pairs}
+        seats = [by_id[seat_id] for seat_id in store.layout.seat_ids if seat_id in by_id]
+        live = int(deadline) >= 0 and bool(seats)
+        return Cart(store.event_id, seats, int(deadline) if live else None, live and bool(extended))
+
+    async def extend(self, *, owner: str) -> list[Change]:
+        """Extend the owner's cart once, for checkout; the ``held`` changes it made.
+
+        Raises CartEmpty when the owner holds nothing, CartExtended on a second call.
+        """
+        store = self._store
+        with redis_errors():
+            code, now, _, changes = await store.scripts.extend_cart(
+                keys=store.keys, args=[owner, self._checkout_ms]
+            )
+        if code == b"empty":
+            raise CartEmpty("Your cart is empty")
+        if code == b"extended":
+            raise CartExtended("Your cart has already been extended for checkout")
+        return [
+            Change(
+                store.event_id,
+                ChangeType.HELD,
+                seat_id.decode(),
+                user_id.decode(),
+                int(version),
+                seat_json,
+                int(now),
+            )
+            for seat_id, user_id, version, seat_json in changes
+        ]
+
+    def _refusal(self, code: bytes, seat_id: str, detail: Any, *, held_before: int) -> BookingError:
+        """The error of a refused add; a seat in the way is named in ``seat_id``."""
+        error: BookingError
+        if code == b"taken":
+            outcome = " — your other seats are still held" if held_before else "; nothing was held"
+            error = SeatTaken(f"Seat {seat_id} was just taken by someone else{outcome}")
+        else:
+            error = self._store.refusal(code, seat_id, detail if code == b"cooldown" else 0)
+        error.seat_id = seat_id or None
+        return error
