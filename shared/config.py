@@ -69,6 +69,8 @@ class BookingSettings(ServiceSettings):
     # How long an owner must wait to re-take a seat its own hold on lapsed; unset means
     # HOLD_SECONDS, 0 switches it off.
     rehold_cooldown_seconds: float | None = Field(None, ge=0, le=3600)
+    # The deadline a cart gets, from the moment of its one checkout extension.
+    checkout_seconds: float = Field(300.0, gt=0, le=7200)
     workers: int = Field(1, ge=1, le=64)
     data_dir: Path = DEFAULT_DATA_DIR
     session_secret: str | None = None
@@ -117,6 +119,11 @@ class BookingSettings(ServiceSettings):
     def hold_ms(self) -> int:
         """The hold length in milliseconds, as the Lua scripts take it."""
         return max(1, round(self.hold_seconds * 1000))
+
+    @property
+    def checkout_ms(self) -> int:
+        """The checkout extension in milliseconds, as the Lua scripts take it."""
+        return max(1, round(self.checkout_seconds * 1000))
 
     @property
     def rehold_cooldown_ms(self) -> int:

@@ -7,7 +7,7 @@ OpenAPI document check against, and the validators of untrusted input.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,7 @@ from shared.identifiers import SEAT_ID_PATTERN, SESSION_TOKEN_MAX_LENGTH, USER_I
 __all__ = [
     "Envelope",
     "Heartbeat",
+    "HoldsRequest",
     "MessageType",
     "Seat",
     "SeatChange",
@@ -76,6 +77,16 @@ class SeatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     seat_id: str = SEAT_ID_FIELD
+    user_id: str | None = Field(None, pattern=USER_ID_PATTERN, examples=["user123"])
+    session_token: str | None = Field(None, min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
+
+
+class HoldsRequest(BaseModel):
+    """Body of ``POST /api/events/{id}/holds``: seats to add to the cart, all or none."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    seat_ids: list[Annotated[str, SEAT_ID_FIELD]] = Field(min_length=1, examples=[["A1", "A2"]])
     user_id: str | None = Field(None, pattern=USER_ID_PATTERN, examples=["user123"])
     session_token: str | None = Field(None, min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
 

@@ -22,9 +22,9 @@ from booking_service.errors import BookingError, InvalidRequest, SessionRequired
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
 from booking_service.session_signer import Identity
-from shared.messages import SeatRequest
+from shared.messages import HoldsRequest, SeatRequest
 
-__all__ = ["SeatCommands", "command_route", "openapi_paths"]
+__all__ = ["SeatCommands", "command_route", "identify", "identity_of", "openapi_paths"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def _release(store: SeatStore, seat_id: str, who: Identity) -> Sequence[Ch
 
 # action → (operation, past participle for the message, OpenAPI summary)
 _COMMANDS: dict[str, tuple[Operation, str, str]] = {
-    "select": (_select, "selected", "Hold a seat for the event's hold time"),
+    "select": (_select, "selected", "Add a seat to your cart until the cart's deadline"),
     "book": (_book, "booked", "Book a seat you hold; a booking is final"),
     "release": (_release, "released", "Release a seat you hold"),
 }
@@ -68,16 +68,23 @@ def command_route(path: str) -> tuple[str | None, str] | None:
     return (event_id, action) if action in _COMMANDS else None
 
 
-def identity_of(services: Services, body: SeatRequest, header_token: bytes | None) -> Identity:
+def identity_of(
+    services: Services, body: SeatRequest | HoldsRequest, header_token: bytes | None
+) -> Identity:
     """Who the request acts as: its session if it carries a token, else its user id."""
     token = body.session_token or (header_token.decode("latin-1") if header_token else None)
+    return identify(services, token, body.user_id)
+
+
+def identify(services: Services, token: str | None, user_id: str | None) -> Identity:
+    """The session of ``token`` if given, else the tokenless ``user_id`` (if allowed)."""
     if token:
         return services.signer.verify(token)
     if not services.settings.allow_tokenless_writes:
         raise SessionRequired("A session token is required; get one from POST /api/session")
-    if body.user_id is None:
+    if user_id is None:
         raise InvalidRequest("Field 'user_id' is required without a session token")
-    return Identity.tokenless(body.user_id)
+    return Identity.tokenless(user_id)
 
 
 async def _read(receive: Receive, declared: bytes | None, *, limit: int) -> bytes:

@@ -20,7 +20,10 @@ logger = logging.getLogger(__name__)
 
 async def _booking_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, BookingError)
-    return json_response({"error": str(exc)}, exc.status_code, exc.headers)
+    body = {"error": str(exc)}
+    if exc.seat_id is not None:
+        body["seat_id"] = exc.seat_id
+    return json_response(body, exc.status_code, exc.headers)
 
 
 async def _http_error(_: Request, exc: Exception) -> Response:

@@ -1,0 +1,141 @@
+"""Cart routes: a session's holds on one event as one cart with one deadline.
+
+``POST /api/events/{id}/holds`` adds seats, all or none; ``GET`` shows the cart;
+``DELETE …/holds/{seat_id}`` gives one seat back; ``POST …/holds/checkout`` extends the
+cart's deadline once. The session token comes in the body's ``session_token`` (POST) or
+the ``X-Session-Token`` header; without one, ``user_id`` (body or query) names a
+tokenless holder, as the seed's seat calls do. Every reply is the cart after the call.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from starlette.responses import Response
+
+from booking_service.api.bodies import read_body
+from booking_service.api.commands import identify, identity_of
+from booking_service.api.responses import json_response
+from booking_service.carts import CartStore
+from booking_service.errors import HoldLimitReached, InvalidRequest
+from booking_service.events.registry import Event
+from booking_service.seats import Change
+from booking_service.services import Services, services_of
+from booking_service.session_signer import Identity
+from shared.identifiers import USER_ID_PATTERN
+from shared.messages import HoldsRequest
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/events", tags=["carts"])
+
+_ERROR = {"description": '{"error": "<sentence>"}'}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The cart: event_id, seats, expires_at(_ms), extended"},
+    400: {**_ERROR, "description": "Invalid body or session token"},
+    401: {**_ERROR, "description": "A session token is required"},
+    404: {**_ERROR, "description": "Unknown seat or event"},
+    409: {
+        **_ERROR,
+        "description": 'Refused; a seat in the way is named: {"error", "seat_id"}',
+    },
+    503: {**_ERROR, "description": "Redis unreachable"},
+}
+SessionHeader = Annotated[str | None, Header(alias="X-Session-Token")]
+UserQuery = Annotated[str | None, Query(pattern=USER_ID_PATTERN)]
+
+
+def _carts(services: Services, event: Event) -> CartStore:
+    return CartStore(event.store, checkout_ms=services.settings.checkout_ms)
+
+
+async def _reply(
+    services: Services, event: Event, who: Identity, changes: list[Change]
+) -> Response:
+    """Publish the changes in version order, then answer with the cart as it is now."""
+    for change in changes:
+        await services.publisher.publish_change(change)
+    body = (await _carts(services, event).read(owner=who.owner)).body()
+    # A session in use never expires: past half its lifetime, hand out a new token.
+    if services.signer.renewal_due(who):
+        body["session_token"] = services.signer.renew(who).token
+    return json_response(body)
+
+
+@router.post(
+    "/{event_id}/holds",
+    summary="Add seats to your cart, all or none, until the cart's deadline",
+    description="The first seat of an empty cart sets its deadline (now + the event's "
+    "hold time); later seats take that deadline, never a later one. A seat in the way "
+    "refuses the whole call and is named in `seat_id`.",
+    responses=_RESPONSES,
+)
+async def add_holds(
+    event_id: str, request: Request, x_session_token: SessionHeader = None
+) -> Response:
+    services = services_of(request)
+    body = await read_body(request, HoldsRequest, limit=services.settings.max_body_bytes)
+    if len(set(body.seat_ids)) != len(body.seat_ids):
+        raise InvalidRequest("Field 'seat_ids' names a seat more than once")
+    event = await services.events.get(event_id)
+    token = x_session_token.encode("latin-1") if x_session_token else None
+    who = identity_of(services, body, token)
+    if len(body.seat_ids) > event.store.max_holds:
+        raise HoldLimitReached(f"You can hold at most {event.store.max_holds} seats at a time")
+    held = await _carts(services, event).add(
+        body.seat_ids, user_id=who.user_id, owner=who.owner, holder=who.holder
+    )
+    return await _reply(services, event, who, held.changes)
+
+
+@router.get("/{event_id}/holds", summary="Your cart on this event", responses=_RESPONSES)
+async def get_holds(
+    event_id: str,
+    request: Request,
+    x_session_token: SessionHeader = None,
+    user_id: UserQuery = None,
+) -> Response:
+    services = services_of(request)
+    event = await services.events.get(event_id)
+    who = identify(services, x_session_token, user_id)
+    return await _reply(services, event, who, [])
+
+
+@router.delete(
+    "/{event_id}/holds/{seat_id}",
+    summary="Give one seat of your cart back",
+    responses=_RESPONSES,
+)
+async def delete_hold(
+    event_id: str,
+    seat_id: str,
+    request: Request,
+    x_session_token: SessionHeader = None,
+    user_id: UserQuery = None,
+) -> Response:
+    services = services_of(request)
+    event = await services.events.get(event_id)
+    who = identify(services, x_session_token, user_id)
+    change = await event.store.release(seat_id, owner=who.owner)
+    return await _reply(services, event, who, [change])
+
+
+@router.post(
+    "/{event_id}/holds/checkout",
+    summary="Extend your cart's deadline once, to CHECKOUT_SECONDS from now",
+    description="Every seat of the cart gets the new deadline (one `held` change each). "
+    "A second call is refused: the extension happens once.",
+    responses=_RESPONSES,
+)
+async def checkout(
+    event_id: str,
+    request: Request,
+    x_session_token: SessionHeader = None,
+    user_id: UserQuery = None,
+) -> Response:
+    services = services_of(request)
+    event = await services.events.get(event_id)
+    who = identify(services, x_session_token, user_id)
+    changes = await _carts(services, event).extend(owner=who.owner)
+    return await _reply(services, event, who, changes)
