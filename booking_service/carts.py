@@ -79,7 +79,7 @@ class CartStore:
                 reply = await store.scripts.hold_seats(keys=store.keys, args=args)
         code, seat_id, now, detail, before, changes = reply
         if code != b"ok":
-            raise self._refusal(code, seat_id.decode(), detail, held_before=int(before))
+            raise self.refusal(code, seat_id.decode(), detail, held_before=int(before))
         return HeldSeats(
             [
                 Change(
@@ -134,7 +134,7 @@ class CartStore:
             for seat_id, user_id, version, seat_json in changes
         ]
 
-    def _refusal(self, code: bytes, seat_id: str, detail: Any, *, held_before: int) -> BookingError:
+    def refusal(self, code: bytes, seat_id: str, detail: Any, *, held_before: int) -> BookingError:
         """The error of a refused add; a seat in the way is named in ``seat_id``."""
         error: BookingError
         if code == b"taken":

@@ -68,8 +68,17 @@ async def _reply(
     summary="Add seats to your cart, all or none, until the cart's deadline",
     description="The first seat of an empty cart sets its deadline (now + the event's "
     "hold time); later seats take that deadline, never a later one. A seat in the way "
-    "refuses the whole call and is named in `seat_id`.",
+    "refuses the whole call and is named in `seat_id`; a cart over "
+    "MAX_HOLDS_PER_SESSION seats in total is refused whole. Send the session token as "
+    "`session_token` or the `X-Session-Token` header; without one, `user_id` names the "
+    "holder.",
     responses=_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": HoldsRequest.model_json_schema()}},
+        }
+    },
 )
 async def add_holds(
     event_id: str, request: Request, x_session_token: SessionHeader = None

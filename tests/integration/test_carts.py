@@ -206,3 +206,14 @@ async def test_cart_race_of_overlapping_groups_never_splits_a_cart(
         assert sorted(len(seats) for seats in owners.values()) == [3] * len(winners)
         held = [s for s in (await seats_by_id(clients[0])).values() if s["status"] == 1]
         assert len(held) == 3 * len(winners)
+
+
+async def test_openapi_documents_the_cart_calls(api: httpx.AsyncClient) -> None:
+    """/openapi.json describes adding to, reading, emptying and checking out a cart."""
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    holds = paths["/api/events/{event_id}/holds"]
+    assert {"get", "post"} <= holds.keys()
+    body = holds["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "seat_ids" in body["properties"]
+    assert "delete" in paths["/api/events/{event_id}/holds/{seat_id}"]
+    assert "post" in paths["/api/events/{event_id}/holds/checkout"]
