@@ -13,7 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from redis.asyncio import Redis
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api import admin, events, health, holds, seats, sessions
+from booking_service.api import admin, events, health, holds, orders, seats, sessions
 from booking_service.api.commands import SeatCommands, command_route, openapi_paths
 from booking_service.api.handlers import install_handlers
 from booking_service.changes import ChangePublisher, run_heartbeat
@@ -132,7 +132,7 @@ def create_app(settings: BookingSettings) -> BookingApp:
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, events, holds, admin, sessions, health):
+    for module in (seats, events, holds, orders, admin, sessions, health):
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)

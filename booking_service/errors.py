@@ -9,6 +9,7 @@
      ├── OperatorRequired        401  an operator call without the operator token
      ├── SeatNotFound            404  no such seat in this venue
      ├── EventNotFound           404  no such event
+     ├── OrderNotFound           404  no such order, or not yours to see
      ├── SeatConflict            409  the seat's state forbids the operation
      │    ├── SeatTaken               held by someone else
      │    ├── SeatAlreadyBooked       booked: final
@@ -21,6 +22,7 @@
      │    ├── SeatNotBlockable        held or booked, so it cannot be blocked
      │    ├── CartEmpty               checkout of a cart that holds nothing
      │    ├── CartExtended            the cart's one checkout extension is used
+     │    ├── OrderCancelled          the order is cancelled already
      │    └── SalesNotOpen            the event is scheduled or closed
      ├── PayloadTooLarge         413  the body is over the limit
      ├── UnsupportedMediaType    415  a write whose body is not declared as JSON
@@ -44,6 +46,8 @@ __all__ = [
     "InvalidRequest",
     "InvalidSession",
     "OperatorRequired",
+    "OrderCancelled",
+    "OrderNotFound",
     "PayloadTooLarge",
     "ReholdCooldown",
     "SalesNotOpen",
@@ -95,6 +99,10 @@ class EventNotFound(BookingError):
     status_code = 404
 
 
+class OrderNotFound(BookingError):
+    status_code = 404
+
+
 class SeatConflict(BookingError):
     status_code = 409
 
@@ -140,6 +148,10 @@ class CartEmpty(SeatConflict):
 
 
 class CartExtended(SeatConflict):
+    pass
+
+
+class OrderCancelled(SeatConflict):
     pass
 
 

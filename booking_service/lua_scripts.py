@@ -26,6 +26,8 @@ class Scripts:
     read_cart: AsyncScript
     extend_cart: AsyncScript
     book_seat: AsyncScript
+    book_cart: AsyncScript
+    cancel_order: AsyncScript
     release_seat: AsyncScript
     expire_holds: AsyncScript
     block_seats: AsyncScript

@@ -6,14 +6,16 @@ names every event. The seat scripts receive ``script_keys(event_id)`` as their K
 
 from __future__ import annotations
 
-__all__ = ["EVENTS_KEY", "KEY_NAMES", "SCRIPT_KEY_NAMES", "event_key", "script_keys"]
+__all__ = ["EVENTS_KEY", "KEY_NAMES", "ORDERS_KEY", "SCRIPT_KEY_NAMES", "event_key", "script_keys"]
 
 EVENTS_KEY = "events"
 # The keys every seat script receives, in KEYS order (see booking_service/lua/_prelude.lua).
 SCRIPT_KEY_NAMES = (
     "seats", "holds", "expiry", "version", "counts", "cooldown", "digest", "state", "carts",
 )  # fmt: skip
-KEY_NAMES = (*SCRIPT_KEY_NAMES, "info", "plan")
+KEY_NAMES = (*SCRIPT_KEY_NAMES, "info", "plan", "orders", "idempotency", "owner_orders")
+# The global hash: order reference -> event id (a shortcut; each event keeps its orders).
+ORDERS_KEY = "orders"
 
 
 def event_key(event_id: str, name: str) -> str:

@@ -297,6 +297,17 @@ local function take_hold(seat_id, seat, owner, user_id, holder, hold_id, deadlin
   return store_seat(seat_id, available_seat(seat), held)
 end
 
+-- Books a seat on the hold that ends here (the hold is dropped, the seat is final);
+-- returns the new version and seat JSON.
+local function book_hold(seat_id, seat, hold, now)
+  drop_hold(seat_id, hold)
+  local booked = available_seat(seat)
+  booked.status = BOOKED
+  booked.booked_by = hold.user_id
+  booked.booked_at = math.floor(now / 1000)
+  return store_seat(seat_id, seat, booked)
+end
+
 -- The owner's holds as {seat id, hold} pairs, in no particular order.
 local function owner_holds(owner)
   local held = {}

@@ -13,10 +13,5 @@ local refusal, seat, hold, now = load_owned(ARGV[1], ARGV[2])
 if refusal then
   return refusal
 end
-drop_hold(ARGV[1], hold)
-local booked = available_seat(seat)
-booked.status = BOOKED
-booked.booked_by = hold.user_id
-booked.booked_at = math.floor(now / 1000)
-local version, encoded = store_seat(ARGV[1], seat, booked)
+local version, encoded = book_hold(ARGV[1], seat, hold, now)
 return {'ok', version, encoded, now, hold.user_id}
