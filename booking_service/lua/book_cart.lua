@@ -39,11 +39,15 @@ for _, pair in ipairs(held) do
   end
   items[#items + 1] = {seat_id, seat, hold}
 end
+-- The order's seats by row, then seat number, then id.
 table.sort(items, function(a, b)
   if a[2].row ~= b[2].row then
     return tostring(a[2].row) < tostring(b[2].row)
   end
-  return tonumber(a[2].col) < tonumber(b[2].col)
+  if a[2].col ~= b[2].col then
+    return tonumber(a[2].col) < tonumber(b[2].col)
+  end
+  return a[1] < b[1]
 end)
 local reference = nil
 for i = 8, #ARGV do
