@@ -110,7 +110,9 @@ async def test_order_with_a_lapsed_hold_changes_nothing(
         # which goes by the expiry set, has not reached it yet).
         admin = redis_server.admin_client()
         holds_key = f"event:{{{event_id}}}:holds"
-        hold = orjson.loads(admin.hget(holds_key, "A2"))
+        raw = admin.hget(holds_key, "A2")
+        assert isinstance(raw, bytes)
+        hold = orjson.loads(raw)
         hold["deadline"] = int(time.time() * 1000) - 1000
         admin.hset(holds_key, "A2", orjson.dumps(hold))
         refused = await _order(http, event_id, token, "k1")
@@ -274,3 +276,16 @@ async def test_order_cancel_releases_its_seats_once(
 
 async def _still_listed(http: httpx.AsyncClient, token: str) -> bool:
     return [o["status"] for o in await _my_orders(http, token)] == ["cancelled"]
+
+
+async def test_openapi_documents_the_order_calls(api: httpx.AsyncClient) -> None:
+    """/openapi.json describes creating, reading, listing and cancelling orders."""
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    create = paths["/api/events/{event_id}/orders"]["post"]
+    body = create["requestBody"]["content"]["application/json"]["schema"]
+    assert {"name", "email"} <= body["properties"].keys()
+    assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
+    assert {"200", "201", "409"} <= create["responses"].keys()
+    assert "get" in paths["/api/orders/{reference}"]
+    assert "get" in paths["/api/orders"]
+    assert "post" in paths["/api/admin/orders/{reference}/cancel"]
