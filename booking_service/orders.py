@@ -51,10 +51,24 @@ def _iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+# The order's keys as the API shows them (Lua's JSON encoder keeps no order).
+_ORDER_KEYS = (
+    "reference", "event_id", "status", "seats", "total", "currency", "buyer", "created_at",
+    "cancelled_at",
+)  # fmt: skip
+
+
 def public_order(raw: bytes) -> dict[str, Any]:
-    """The stored order JSON as the API shows it (the owner key stays private)."""
-    order: dict[str, Any] = orjson.loads(raw)
-    order.pop("owner", None)
+    """The stored order JSON as the API shows it, keys in a fixed order (the owner key
+    stays private)."""
+    stored: dict[str, Any] = orjson.loads(raw)
+    order = {key: stored[key] for key in _ORDER_KEYS if key in stored}
+    order["seats"] = [
+        {"id": seat["id"], "category": seat["category"], "price": seat["price"]}
+        for seat in order.get("seats", [])
+    ]
+    buyer = order.get("buyer", {})
+    order["buyer"] = {key: buyer.get(key) for key in ("user_id", "name", "email")}
     return order
 
 
@@ -176,8 +190,10 @@ class OrderStore:
             raise OrderNotFound(f"No order {reference}")
         if code == b"cancelled":
             raise OrderCancelled(f"Order {reference} is cancelled already")
+        order = public_order(raw)
+        buyer = str(order["buyer"]["user_id"])
         released = [
-            Change(store.event_id, ChangeType.RELEASED, s.decode(), "", int(v), j, int(now))
+            Change(store.event_id, ChangeType.RELEASED, s.decode(), buyer, int(v), j, int(now))
             for s, v, j in changes
         ]
-        return public_order(raw), released
+        return order, released

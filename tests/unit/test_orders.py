@@ -26,8 +26,10 @@ def test_reference_is_fresh_each_time() -> None:
 
 def test_public_order_leaves_the_owner_key_out() -> None:
     """The stored order's owner key decides who may see it but is never shown."""
-    raw = orjson.dumps({"reference": "ABCDEFGH", "owner": "s:123", "total": 30})
-    assert public_order(raw) == {"reference": "ABCDEFGH", "total": 30}
+    raw = orjson.dumps({"total": 30, "owner": "s:123", "reference": "ABCDEFGH", "seats": []})
+    shown = public_order(raw)
+    assert list(shown) == ["reference", "seats", "total", "buyer"]
+    assert shown["buyer"] == {"user_id": None, "name": None, "email": None}
     assert owner_of(raw) == "s:123"
 
 
