@@ -57,6 +57,12 @@ class ChangePublisher(NatsLink):
         subject = subject_for(change.event_id, change.event_type, default_event=self._default_event)
         await self._publish(subject, orjson.dumps(change_payload(change)))
 
+    async def publish_changes(self, changes: Iterable[Change]) -> None:
+        """Publish, in the given (version) order, every change that committed something."""
+        for change in changes:
+            if change.changed:
+                await self.publish_change(change)
+
     async def publish_heartbeat(
         self, event_id: str, state: VenueState, *, interval: float, now_ms: int
     ) -> None:

@@ -186,8 +186,7 @@ async def block_seats(event_id: str, request: Request, services: Operator) -> Re
     event = await services.events.get(event_id)
     body = await read_body(request, BlockChange, limit=services.settings.max_plan_bytes)
     changes = await event.store.block(body.seat_ids, blocked=body.blocked)
-    for change in changes:
-        await services.publisher.publish_change(change)
+    await services.publisher.publish_changes(changes)
     snapshot = await event.store.snapshot()
     blocked = [seat["id"] for seat in orjson.loads(snapshot.seats_json) if seat.get("blocked")]
     return json_response({"blocked": blocked, "version": snapshot.version})

@@ -148,9 +148,7 @@ class SeatCommands:
         event = await services.events.get(event_id or services.events.default_id)
         identity = identity_of(services, body, headers.get(b"x-session-token"))
         changes = await operation(event.store, body.seat_id, identity)
-        for change in changes:
-            if change.changed:
-                await services.publisher.publish_change(change)
+        await services.publisher.publish_changes(changes)
         change = changes[-1]
         seat = change.seat
         reply: dict[str, Any] = {

@@ -50,12 +50,20 @@ def _carts(services: Services, event: Event) -> CartStore:
     return CartStore(event.store, checkout_ms=services.settings.checkout_ms)
 
 
+async def _caller(
+    request: Request, event_id: str, token: str | None, user_id: str | None
+) -> tuple[Services, Event, Identity]:
+    """The services, the event and who the call acts as (its token, else ``user_id``)."""
+    services = services_of(request)
+    event = await services.events.get(event_id)
+    return services, event, identify(services, token, user_id)
+
+
 async def _reply(
     services: Services, event: Event, who: Identity, changes: list[Change]
 ) -> Response:
     """Publish the changes in version order, then answer with the cart as it is now."""
-    for change in changes:
-        await services.publisher.publish_change(change)
+    await services.publisher.publish_changes(changes)
     body = (await _carts(services, event).read(owner=who.owner)).body()
     # A session in use never expires: past half its lifetime, hand out a new token.
     if services.signer.renewal_due(who):
@@ -105,9 +113,7 @@ async def get_holds(
     x_session_token: SessionHeader = None,
     user_id: UserQuery = None,
 ) -> Response:
-    services = services_of(request)
-    event = await services.events.get(event_id)
-    who = identify(services, x_session_token, user_id)
+    services, event, who = await _caller(request, event_id, x_session_token, user_id)
     return await _reply(services, event, who, [])
 
 
@@ -123,9 +129,7 @@ async def delete_hold(
     x_session_token: SessionHeader = None,
     user_id: UserQuery = None,
 ) -> Response:
-    services = services_of(request)
-    event = await services.events.get(event_id)
-    who = identify(services, x_session_token, user_id)
+    services, event, who = await _caller(request, event_id, x_session_token, user_id)
     change = await event.store.release(seat_id, owner=who.owner)
     return await _reply(services, event, who, [change])
 
@@ -143,8 +147,6 @@ async def checkout(
     x_session_token: SessionHeader = None,
     user_id: UserQuery = None,
 ) -> Response:
-    services = services_of(request)
-    event = await services.events.get(event_id)
-    who = identify(services, x_session_token, user_id)
+    services, event, who = await _caller(request, event_id, x_session_token, user_id)
     changes = await _carts(services, event).extend(owner=who.owner)
     return await _reply(services, event, who, changes)

@@ -91,8 +91,7 @@ async def create_order(
         currency=event.info.currency,
         idempotency_key=idempotency_key,
     )
-    for change in placed.changes:
-        await services.publisher.publish_change(change)
+    await services.publisher.publish_changes(placed.changes)
     return json_response(placed.order, status_code=201 if placed.created else 200)
 
 
@@ -140,6 +139,5 @@ async def cancel_order(reference: str, services: Operator) -> Response:
     event_id, _ = await orders.find(reference)
     event = await services.events.get(event_id)
     order, changes = await orders.cancel(event.store, reference)
-    for change in changes:
-        await services.publisher.publish_change(change)
+    await services.publisher.publish_changes(changes)
     return json_response(order)
