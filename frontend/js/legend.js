@@ -14,20 +14,6 @@ const STATES = [
   ['blocked', 'Not for sale'],
 ];
 
-/** A price formatter for `currency` ("€45.00"); plain numbers if it is not a currency code. */
-export function priceFormatter(prices, currency) {
-  let format;
-  try {
-    format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-  } catch {
-    format = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 });
-  }
-  return (category) => {
-    const price = prices?.[category];
-    return Number.isFinite(price) ? format.format(price) : '';
-  };
-}
-
 /** Fill `list` with the plan's categories (and prices) and the seat states. */
 export function showLegend(list, plan, price) {
   const categories = Array.from(plan.categories, ([name, color]) => {

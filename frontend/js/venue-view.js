@@ -11,8 +11,9 @@
 
 import { showBlocks } from './blocks.js';
 import { fetchEvent, fetchPlan } from './catalog.js';
-import { priceFormatter, showLegend } from './legend.js';
+import { showLegend } from './legend.js';
 import { gridPlan, readPlan } from './plan.js';
+import { Prices } from './prices.js';
 import { SeatMap } from './seatmap.js';
 import { StepThrough } from './step-through.js';
 import { Zoom } from './zoom.js';
@@ -25,7 +26,7 @@ export class VenueView {
   #shown = null;
   /** A plan being fetched: {eventId, promise}. */
   #loading = null;
-  #price = priceFormatter({}, 'EUR');
+  #prices = new Prices({}, 'EUR');
   /** The seat the line under the map describes, so a change to it shows there at once. */
   #described = null;
   #zoom;
@@ -63,7 +64,7 @@ export class VenueView {
       },
       {
         map: this.#map,
-        price: (category) => this.#price(category),
+        price: (category) => this.#prices.text(category),
         onHold: onStepHold,
         onBlock: (zone) => this.#zoom.zoomTo(zone.box),
       },
@@ -73,6 +74,11 @@ export class VenueView {
   /** The seat map (state of every seat). */
   get map() {
     return this.#map;
+  }
+
+  /** The prices of the event drawn. */
+  get prices() {
+    return this.#prices;
   }
 
   /** Whether a plan is drawn. */
@@ -106,7 +112,7 @@ export class VenueView {
     const drawn = plan ?? (grid ? gridPlan(venue.seats) : null);
     if (drawn === null || drawn.seats.size === 0) return false;
     this.#shown = { eventId };
-    this.#price = priceFormatter(info?.prices, info?.currency);
+    this.#prices = new Prices(info?.prices, info?.currency);
     this.#draw(drawn);
     return { info };
   }
@@ -125,7 +131,7 @@ export class VenueView {
       this.#els.seatInfo.textContent = '';
       return;
     }
-    const price = this.#price(this.#map.place(seatId).category);
+    const price = this.#prices.text(this.#map.place(seatId).category);
     this.#els.seatInfo.textContent = [seat.name, this.#map.describe(seat), price]
       .filter(Boolean)
       .join(' · ');
@@ -142,7 +148,7 @@ export class VenueView {
     const painted = () => performance.measure('plan-render', { start: started });
     requestAnimationFrame(() => setTimeout(painted));
     this.#zoom.setPlan(plan);
-    showLegend(this.#els.legend, plan, this.#price);
+    showLegend(this.#els.legend, plan, (category) => this.#prices.text(category));
     showBlocks(this.#els.blocks, this.#els.blocksList, plan, (zone) => {
       this.#zoom.zoomTo(zone.box);
       this.#steps.showBlock(zone);
