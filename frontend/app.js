@@ -1,30 +1,37 @@
 /**
- * The live seat booking page: wires the connection, the seat map and the panel.
+ * The live seat booking page: wires the connection, the seat map, the cart and the
+ * orders.
  *
  * The event shown is `/?event=ID`, else the edge's default event; the other events
  * are listed as links. Its plan (`GET /api/events/{id}/plan`, cached by the browser)
- * is drawn once as SVG, its prices (`GET /api/events/{id}`) fill the legend and the
- * step-through. A venue without a plan (the seed's grid, which names no event) is drawn
- * as a grid from the rows and columns of its seats.
+ * is drawn once as SVG, its prices (`GET /api/events/{id}`) fill the legend, the
+ * step-through and the cart. A venue without a plan (the seed's grid, which names no
+ * event) is drawn as a grid from the rows and columns of its seats.
  *
  * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token, the event
  * and `compact: true`; the SUBSCRIBE_ACK names our user and our holder tag and carries
  * the token to keep (a fresh one when ours no longer verified); VENUE_STATE, compact
  * (only seats that are not available) or full, sets every seat (and resyncs after every
- * reconnect); SEAT_UPDATEs repaint single seats; *_RESPONSE and ERROR frames answer
- * our SELECT_SEAT / BOOK_SEAT / RELEASE_SEAT, and a response may carry a renewed
- * session token. A hold is ours when its `holder` is our tag,
- * never because of its user id. Server text only ever reaches the page through
- * textContent. Frames are handled one after another, so updates that arrive while a
- * plan is still loading wait for it.
+ * reconnect); SEAT_UPDATEs repaint single seats; CART says what our cart is (after the
+ * VENUE_STATE, after each cart command that succeeded, and whenever it changes by other
+ * means). We send ADD_TO_CART, REMOVE_FROM_CART, BEST_AVAILABLE, CHECKOUT and BOOK_CART;
+ * each is answered by its *_RESPONSE (or an ERROR), which may carry a renewed session
+ * token. A hold is ours when its `holder` is our tag, never because of its user id.
+ * Server text only ever reaches the page through textContent. Frames are handled one
+ * after another, so updates that arrive while a plan is still loading wait for it.
  */
 
+import { BestAvailableForm } from './js/best-available.js';
+import { bookingKey, forgetBookingKey } from './js/booking-key.js';
+import { CartPanel } from './js/cart.js';
 import { fetchEvents } from './js/catalog.js';
 import { serverNow, syncClock } from './js/clock.js';
 import { Connection } from './js/connection.js';
 import { markCurrent, showEvents } from './js/events-list.js';
-import { Panel } from './js/panel.js';
-import { AVAILABLE, BOOKED, HELD } from './js/seatmap.js';
+import { fetchOrders, Tickets } from './js/orders.js';
+import { failureText, successText } from './js/outcomes.js';
+import { Requests } from './js/requests.js';
+import { BOOKED, HELD } from './js/seatmap.js';
 import { loadSession, saveSession } from './js/session.js';
 import { ConnectionIndicator, Messages } from './js/status.js';
 import { VenueView } from './js/venue-view.js';
@@ -32,40 +39,23 @@ import { VenueView } from './js/venue-view.js';
 const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_MESSAGE_LENGTH = 300;
 
-const OUTCOMES = {
-  SELECT_SEAT: {
-    success: (id) => `Seat ${id} is held for you. Book it before the timer runs out.`,
-    failure: (id) => `Could not hold seat ${id}.`,
-  },
-  BOOK_SEAT: {
-    success: (id) => `Booked! Seat ${id} is yours.`,
-    failure: (id) => `Could not book seat ${id}.`,
-  },
-  RELEASE_SEAT: {
-    success: (id) => `Seat ${id} released.`,
-    failure: (id) => `Could not release seat ${id}.`,
-  },
-};
-
 const byId = (id) => document.getElementById(id);
 
 /** The page's controller: one per page, started once the module loads. */
 export class SeatBookingApp {
   #session = loadSession();
-  /** The seat the panel is about. */
-  #current = null;
-  /** The request awaiting its answer: {action, seatId, timer}. */
-  #pending = null;
-  /** A seat the server confirmed holding for us before its SEAT_UPDATE arrived. */
-  #confirmedHold = null;
   /** Whether the user has been told the connection is down. */
   #toldDown = false;
   /** The event asked for in the URL, then the one the edge shows (null: the seed's venue). */
   #eventId = new URLSearchParams(location.search).get('event');
+  /** Event id → name, from the events list, for My tickets. */
+  #eventNames = new Map();
   /** Frames wait here for the one before them (a VENUE_STATE may wait for its plan). */
   #frames = Promise.resolve();
   /** Whether a hold asked for from the lists should move focus to Book once it is ours. */
   #focusBook = false;
+  /** A BOOK_CART the dropped connection left unanswered, sent again once live. */
+  #resend = null;
 
   #grid = byId('seat-map');
   #messages = new Messages(byId('messages'));
@@ -96,46 +86,96 @@ export class SeatBookingApp {
     },
   );
   #map = this.#venue.map;
-  #panel = new Panel(
+  #cart = new CartPanel(
     {
-      title: byId('panel-seat'),
-      hint: byId('panel-hint'),
+      title: byId('panel-title'),
+      empty: byId('cart-empty'),
+      seats: byId('cart-seats'),
+      total: byId('cart-total'),
+      totalCount: byId('cart-total-count'),
+      totalAmount: byId('cart-total-amount'),
       countdown: byId('countdown'),
       countdownText: byId('countdown-text'),
       countdownFill: byId('countdown-fill'),
+      checkoutArea: byId('checkout'),
+      checkout: byId('checkout-btn'),
+      form: byId('checkout-form'),
+      name: byId('buyer-name'),
+      email: byId('buyer-email'),
       book: byId('book-btn'),
-      release: byId('release-btn'),
+      confirmation: byId('confirmation'),
+      confirmationRef: byId('confirmation-ref'),
+      confirmationSeats: byId('confirmation-seats'),
+      confirmationTotal: byId('confirmation-total'),
     },
     {
-      onBook: () => this.#request('BOOK_SEAT', this.#current),
-      onRelease: () => this.#request('RELEASE_SEAT', this.#current),
+      describe: (seatId) => this.#describe(seatId),
+      prices: () => this.#venue.prices,
       now: serverNow,
       announce: (text) => this.#messages.say(text),
+      onRemove: (seatId) => this.#request('REMOVE_FROM_CART', { seat_id: seatId }, seatId),
+      onCheckout: () => this.#request('CHECKOUT', {}),
+      onBook: () => this.#book(),
+    },
+  );
+  #best = new BestAvailableForm(
+    {
+      form: byId('best'),
+      quantity: byId('best-quantity'),
+      category: byId('best-category'),
+      split: byId('best-split'),
+      accessible: byId('best-accessible'),
+      submit: byId('best-btn'),
+    },
+    { onAsk: (request) => this.#request('BEST_AVAILABLE', request) },
+  );
+  #tickets = new Tickets(
+    { root: byId('tickets'), list: byId('tickets-list') },
+    {
+      seatName: (eventId, seatId) =>
+        eventId === this.#venue.eventId ? this.#describe(seatId).name : seatId,
+      eventName: (eventId) => this.#eventNames.get(eventId) ?? eventId,
     },
   );
   #connection = new Connection(socketUrl(), {
     onFrame: (type, data) => this.#onFrame(type, data),
     onClose: () => this.#onClose(),
   });
+  #requests = new Requests(this.#connection, {
+    timeoutMs: REQUEST_TIMEOUT_MS,
+    onBusy: (busy) => {
+      this.#cart.setBusy(busy);
+      this.#best.setBusy(busy);
+    },
+    onTimeout: () =>
+      this.#messages.say(
+        'No answer from the server. The map keeps itself up to date; check it and try again.',
+        'error',
+      ),
+  });
   #handlers = {
     WELCOME: (data) => this.#onWelcome(data),
     SUBSCRIBE_ACK: (data) => this.#onSubscribeAck(data),
     VENUE_STATE: (data) => this.#onVenueState(data),
     SEAT_UPDATE: (data) => this.#onSeatUpdate(data),
-    SELECT_SEAT_RESPONSE: (data) => this.#onOutcome('SELECT_SEAT', data),
-    BOOK_SEAT_RESPONSE: (data) => this.#onOutcome('BOOK_SEAT', data),
-    RELEASE_SEAT_RESPONSE: (data) => this.#onOutcome('RELEASE_SEAT', data),
+    CART: (data) => this.#onCart(data),
+    ADD_TO_CART_RESPONSE: (data) => this.#onAnswer('ADD_TO_CART', data),
+    REMOVE_FROM_CART_RESPONSE: (data) => this.#onAnswer('REMOVE_FROM_CART', data),
+    BEST_AVAILABLE_RESPONSE: (data) => this.#onAnswer('BEST_AVAILABLE', data),
+    CHECKOUT_RESPONSE: (data) => this.#onAnswer('CHECKOUT', data),
+    BOOK_CART_RESPONSE: (data) => this.#onAnswer('BOOK_CART', data),
     ERROR: (data) => this.#onError(data),
   };
-
   /** Show the page's initial state, start fetching the event's plan, and connect. */
   start() {
     this.#map.setHolder(this.#session.holder);
     this.#showUser();
-    this.#panel.idle();
+    this.#cart.show(null);
     if (this.#eventId !== null) this.#venue.load(this.#eventId);
     fetchEvents().then(
-      (events) => showEvents(byId('events'), byId('events-list'), events, this.#eventId),
+      (events) => {
+        this.#eventNames = showEvents(byId('events'), byId('events-list'), events, this.#eventId);
+      },
       () => {},
     );
     this.#connection.start();
@@ -160,10 +200,18 @@ export class SeatBookingApp {
         'error',
       );
     }
-    // Last, so that this more specific message is the one shown.
-    this.#failPending(
-      'The connection dropped before the server answered. Check the map once it is back.',
-    );
+    const dropped = this.#requests.drop();
+    if (dropped?.type === 'BOOK_CART') {
+      // The same key again: if the first went through, the answer is that order.
+      this.#resend = dropped.data;
+      this.#messages.say('The connection dropped while booking. It is sent again once back.');
+    } else if (dropped !== null) {
+      // Last, so that this more specific message is the one shown.
+      this.#messages.say(
+        'The connection dropped before the server answered. Check your cart once it is back.',
+        'error',
+      );
+    }
   }
 
   #onWelcome(data) {
@@ -196,7 +244,6 @@ export class SeatBookingApp {
     this.#map.setHolder(this.#session.holder);
     if (this.#venue.drawn) this.#venue.refresh();
     this.#showUser();
-    this.#refreshPanel();
   }
 
   async #onVenueState(data) {
@@ -205,7 +252,6 @@ export class SeatBookingApp {
     if (Number.isFinite(data.hold_seconds)) this.#showHoldSeconds(data.hold_seconds);
     this.#map.render(data);
     this.#venue.refresh();
-    this.#confirmedHold = null;
     this.#grid.setAttribute('aria-busy', 'false');
     this.#grid.classList.remove('stale');
     this.#indicator.set('live');
@@ -215,7 +261,11 @@ export class SeatBookingApp {
       this.#messages.say('Connected. The seat map is up to date.', 'success');
     }
     this.#showAvailable();
-    this.#refreshPanel();
+    if (this.#resend !== null) {
+      const data = this.#resend;
+      this.#resend = null;
+      this.#request('BOOK_CART', data);
+    }
   }
 
   #onSeatUpdate(data) {
@@ -223,35 +273,48 @@ export class SeatBookingApp {
     const result = this.#map.apply(data);
     if (result === null) return;
     const { seat, previous } = result;
-    if (seat.id === this.#confirmedHold) this.#confirmedHold = null;
-    const wasMine = this.#map.isMine(previous);
-    if (wasMine && data.event_type === 'auto_released') {
-      const notice = `Your hold on seat ${seat.id} ran out, so the seat was released.`;
+    if (this.#map.isMine(previous) && data.event_type === 'auto_released') {
+      const notice = `Time ran out on seat ${seat.id}, so it was released.`;
       this.#messages.say(notice, 'error');
     }
     this.#showAvailable();
-    if (wasMine || this.#map.isMine(seat) || seat.id === this.#current) this.#refreshPanel();
   }
 
-  #onOutcome(action, data) {
-    const info = asObject(data.data);
-    const seatId =
-      typeof info.seat_id === 'string' ? info.seat_id : (this.#pending?.seatId ?? this.#current);
-    if (this.#pending?.action === action) this.#settle();
-    this.#keepRenewedToken(info);
-    // A response that carries the seat at a version is as good as its SEAT_UPDATE.
-    if (info.seat && Number.isFinite(info.version)) this.#map.apply({ ...info, seat_id: seatId });
-    if (data.success === true) {
-      if (action === 'SELECT_SEAT') {
-        this.#current = seatId;
-        if (!this.#map.isMine(this.#map.get(seatId))) this.#confirmedHold = seatId;
-      }
-      this.#messages.say(OUTCOMES[action].success(seatId), 'success');
-    } else {
-      this.#messages.say(text(data.message) || OUTCOMES[action].failure(seatId), 'error');
+  /** The cart as the server has it now. */
+  #onCart(data) {
+    const shown = this.#venue.eventId;
+    if (typeof data.event_id === 'string' && shown !== null && data.event_id !== shown) return;
+    this.#showCart(data);
+  }
+
+  #showCart(cart) {
+    this.#cart.show(cart);
+    const booking = this.#requests.pending?.type === 'BOOK_CART' || this.#resend !== null;
+    // An empty cart ends the booking attempt: the next one gets a new key.
+    if (this.#cart.size === 0 && !booking) forgetBookingKey();
+    if (this.#focusBook && this.#cart.size > 0 && !byId('book-btn').disabled) {
+      this.#focusBook = false;
+      byId('book-btn').focus();
     }
-    this.#refreshPanel();
-    this.#showAvailable();
+  }
+
+  #onAnswer(type, data) {
+    const request = this.#requests.settle(type);
+    const info = asObject(data.data);
+    this.#keepRenewedToken(info);
+    if (data.success !== true) {
+      this.#focusBook = false;
+      this.#messages.say(text(data.message) || failureText(type), 'error');
+      return;
+    }
+    if (info.cart) this.#showCart(info.cart);
+    if (type === 'BOOK_CART') {
+      forgetBookingKey();
+      this.#cart.confirm(info.order);
+      this.#refreshTickets();
+    }
+    const name = (seatId) => this.#describe(seatId).name;
+    this.#messages.say(text(successText(type, info, request?.context ?? null, name)), 'success');
   }
 
   /** A response may carry a renewed token for this session; it replaces the stored one. */
@@ -264,18 +327,17 @@ export class SeatBookingApp {
   }
 
   #onError(data) {
-    if (this.#pending) this.#settle();
+    this.#requests.drop();
+    this.#focusBook = false;
     this.#messages.say(text(data.error) || 'The server reported an error.', 'error');
-    this.#refreshPanel();
   }
 
-  /** A click or Enter on a seat: hold it, show my hold, or say why not. */
+  /** A click or Enter on a seat: add it to the cart, take it out, or say why not. */
   #chooseSeat(seatId) {
     const seat = this.#map.get(seatId);
     if (seat === null) return;
-    if (this.#map.isMine(seat)) {
-      this.#current = seatId;
-      this.#refreshPanel();
+    if (this.#cart.has(seatId) || this.#map.isMine(seat)) {
+      this.#request('REMOVE_FROM_CART', { seat_id: seatId }, seatId);
     } else if (seat.status === BOOKED) {
       const mine = this.#map.isMyBooking(seat);
       this.#messages.say(
@@ -290,81 +352,45 @@ export class SeatBookingApp {
         'error',
       );
     } else {
-      this.#request('SELECT_SEAT', seatId);
+      this.#request('ADD_TO_CART', { seat_ids: [seatId] }, seatId);
     }
   }
 
-  /** Send one seat request; only one is in flight at a time. */
-  #request(action, seatId) {
-    if (seatId === null) return;
-    if (this.#pending) {
+  #book() {
+    this.#request('BOOK_CART', { idempotency_key: bookingKey(), ...this.#cart.buyer() });
+  }
+
+  /** Send one request; only one is in flight at a time. */
+  #request(type, data, context = null) {
+    const sent = this.#requests.send(type, data, context);
+    if (sent === 'busy') {
       this.#messages.say('Still waiting for the answer to your last request…');
-      return;
-    }
-    if (!this.#connection.send(action, { seat_id: seatId, user_id: this.#session.userId })) {
+    } else if (sent === 'offline') {
+      this.#focusBook = false;
       this.#messages.say(
         'Not connected to the server right now. It reconnects by itself; try again in a moment.',
         'error',
       );
-      return;
     }
-    const timer = setTimeout(() => this.#onRequestTimeout(), REQUEST_TIMEOUT_MS);
-    this.#pending = { action, seatId, timer };
-    this.#panel.setBusy(true);
-    if (action === 'SELECT_SEAT') this.#current = seatId;
-    this.#refreshPanel();
   }
 
-  #settle() {
-    clearTimeout(this.#pending.timer);
-    this.#pending = null;
-    this.#panel.setBusy(false);
-  }
-
-  #failPending(message) {
-    if (!this.#pending) return;
-    this.#settle();
-    this.#messages.say(message, 'error');
-    this.#refreshPanel();
-  }
-
-  #onRequestTimeout() {
-    this.#pending = null;
-    this.#panel.setBusy(false);
-    this.#messages.say(
-      'No answer from the server. The map keeps itself up to date; check it and try again.',
-      'error',
+  #refreshTickets() {
+    fetchOrders(this.#session.token).then(
+      (orders) => orders !== null && this.#tickets.show(orders),
+      (error) => console.warn('my tickets not loaded', error),
     );
-    this.#refreshPanel();
   }
 
-  /** Update the panel; if that disabled the button that had focus, focus its seat instead. */
-  #refreshPanel() {
-    const shown = this.#current;
-    const focusInPanel = this.#panel.hasFocus();
-    this.#showPanel();
-    const focused = document.activeElement;
-    const book = byId('book-btn');
-    if (this.#focusBook && !book.disabled) {
-      this.#focusBook = false;
-      book.focus();
-    } else if (focusInPanel && shown !== null && (focused === document.body || focused?.disabled)) {
-      this.#map.focus(shown);
-    }
-  }
-
-  /** Show the current seat if it is (about to be) mine, else another hold of mine, else nothing. */
-  #showPanel() {
-    const seat = this.#current === null ? null : this.#map.get(this.#current);
-    if (seat !== null) {
-      if (this.#map.isMine(seat)) return this.#panel.holding(seat);
-      const requested = this.#pending?.seatId === seat.id || this.#confirmedHold === seat.id;
-      if (seat.status === AVAILABLE && requested) return this.#panel.requesting(seat);
-      if (this.#map.isMyBooking(seat)) return this.#panel.booked(seat);
-    }
-    const other = this.#map.myHolds()[0];
-    this.#current = other?.id ?? null;
-    return other ? this.#panel.holding(other) : this.#panel.idle();
+  /** A seat's name, category and price as the cart and the orders show them. */
+  #describe(seatId) {
+    const seat = this.#map.get(seatId);
+    const place = this.#map.place(seatId);
+    const category = place?.category ?? '';
+    return {
+      name: seat?.name ?? seatId,
+      category,
+      price: place ? this.#venue.prices.of(category) : null,
+    };
   }
 
   #showAvailable() {
@@ -382,6 +408,9 @@ export class SeatBookingApp {
     if (shown === true) return true;
     this.#eventId = this.#venue.eventId;
     this.#showEvent(shown.info);
+    this.#best.load(this.#map.plan);
+    // Seats of this event are named once its plan is drawn.
+    this.#refreshTickets();
     markCurrent(byId('events-list'), this.#eventId);
     return true;
   }
@@ -395,7 +424,7 @@ export class SeatBookingApp {
   }
 
   #showHoldSeconds(seconds) {
-    this.#panel.setHoldSeconds(seconds);
+    this.#cart.setHoldSeconds(seconds);
     byId('hold-seconds').textContent = String(Math.round(seconds));
   }
 

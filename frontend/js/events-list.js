@@ -6,7 +6,7 @@
 
 const STATE_TEXT = { on_sale: 'On sale', scheduled: 'Sales not open yet', closed: 'Sales closed' };
 
-/** Show `events` (EventInfo objects) in `nav`, marking `currentId`. */
+/** Show `events` (EventInfo objects) in `nav`, marking `currentId`; returns id → name. */
 export function showEvents(nav, list, events, currentId) {
   const valid = Array.isArray(events)
     ? events.filter((event) => typeof event?.id === 'string')
@@ -14,6 +14,7 @@ export function showEvents(nav, list, events, currentId) {
   list.replaceChildren(...valid.map((event) => item(event, currentId)));
   const known = currentId === null || valid.some((event) => event.id === currentId);
   nav.hidden = valid.length < 2 && known;
+  return new Map(valid.map((event) => [event.id, name(event)]));
 }
 
 /** Mark the event now shown (once the edge has said which one it is). */
@@ -30,17 +31,21 @@ function item(event, currentId) {
   link.href = `?event=${encodeURIComponent(event.id)}`;
   link.dataset.eventId = event.id;
   if (event.id === currentId) link.setAttribute('aria-current', 'page');
-  const name = document.createElement('span');
-  name.className = 'event-name';
-  name.textContent = typeof event.name === 'string' ? event.name : event.id;
+  const title = document.createElement('span');
+  title.className = 'event-name';
+  title.textContent = name(event);
   const detail = document.createElement('span');
   detail.className = 'event-detail';
   detail.textContent = [when(event.starts_at), STATE_TEXT[event.state]]
     .filter(Boolean)
     .join(' · ');
-  link.append(name, detail);
+  link.append(title, detail);
   li.append(link);
   return li;
+}
+
+function name(event) {
+  return typeof event.name === 'string' ? event.name : event.id;
 }
 
 function when(startsAt) {

@@ -3,7 +3,7 @@
  * and screen readers, with no need for the map.
  *
  * Every option says what a screen reader should hear: a block's and a row's free
- * seats, a seat's state and price. Choosing a block zooms the map to it; "Hold this
+ * seats, a seat's state and price. Choosing a block zooms the map to it; "Add this
  * seat" asks for the chosen seat the same way a click on the map does; a block chosen
  * in the overview becomes the listed one. A seat change rewrites the options that name
  * it: its block's count, and its row's count and its own option while they are listed.

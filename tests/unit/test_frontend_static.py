@@ -55,10 +55,16 @@ def test_frontend_script_imports_exist(script: Path) -> None:
         assert (script.parent / target).resolve().is_file(), f"{script.name}: {target}"
 
 
-def test_index_has_book_and_release_buttons(page: Elements) -> None:
-    """The panel's buttons have the ids the tests and the app rely on."""
-    assert page.by_id("book-btn")[0] == "button"
-    assert page.by_id("release-btn")[0] == "button"
+def test_index_has_the_cart_s_controls(page: Elements) -> None:
+    """The cart's buttons, list and forms have the ids the tests and the app rely on."""
+    for element_id in ("book-btn", "checkout-btn", "best-btn"):
+        assert page.by_id(element_id)[0] == "button"
+    assert page.by_id("cart-seats")[0] == "ul"
+    for element_id in ("best", "checkout-form"):
+        assert page.by_id(element_id)[0] == "form"
+    labelled = {attrs.get("for") for tag, attrs in page.found if tag == "label"}
+    for element_id in ("best-quantity", "best-category", "buyer-name", "buyer-email"):
+        assert element_id in labelled, element_id
 
 
 def test_index_has_polite_live_region_for_messages(page: Elements) -> None:
