@@ -289,7 +289,7 @@ export class SeatBookingApp {
 
   #showCart(cart) {
     this.#cart.show(cart);
-    const booking = this.#requests.pending?.type === 'BOOK_CART' || this.#resend !== null;
+    const booking = this.#requests.has('BOOK_CART') || this.#resend !== null;
     // An empty cart ends the booking attempt: the next one gets a new key.
     if (this.#cart.size === 0 && !booking) forgetBookingKey();
     if (this.#focusBook && this.#cart.size > 0 && !byId('book-btn').disabled) {
@@ -327,7 +327,7 @@ export class SeatBookingApp {
   }
 
   #onError(data) {
-    this.#requests.drop();
+    this.#requests.fail();
     this.#focusBook = false;
     this.#messages.say(text(data.error) || 'The server reported an error.', 'error');
   }
@@ -360,11 +360,11 @@ export class SeatBookingApp {
     this.#request('BOOK_CART', { idempotency_key: bookingKey(), ...this.#cart.buyer() });
   }
 
-  /** Send one request; only one is in flight at a time. */
+  /** Send one request (one is in flight at a time, the others wait their turn). */
   #request(type, data, context = null) {
     const sent = this.#requests.send(type, data, context);
-    if (sent === 'busy') {
-      this.#messages.say('Still waiting for the answer to your last request…');
+    if (sent === 'full') {
+      this.#messages.say('Still waiting for the answers to your last requests…');
     } else if (sent === 'offline') {
       this.#focusBook = false;
       this.#messages.say(

@@ -1,9 +1,12 @@
 /**
  * The page's requests over the WebSocket: one in flight at a time, each answered by
- * its `<TYPE>_RESPONSE` (or an ERROR), given up after a timeout or when the
- * connection drops. The server answers a connection's frames in order, so the answer
- * of the type asked for is the answer to the request in flight.
+ * its `<TYPE>_RESPONSE` (or an ERROR). Requests made meanwhile (seats clicked in quick
+ * succession) wait in a short queue and go out in order as answers arrive. A request
+ * is given up after a timeout or when the connection drops, and the queue with it: the
+ * page then shows what the server says the cart is, not what was queued.
  */
+
+const MAX_QUEUED = 16;
 
 export class Requests {
   #connection;
@@ -12,11 +15,14 @@ export class Requests {
   #onTimeout;
   /** The request awaiting its answer: {type, data, context, timer}. */
   #pending = null;
+  /** Requests waiting for the one in flight: {type, data, context}. */
+  #queue = [];
 
   /**
    * @param {import('./connection.js').Connection} connection
    * @param {{timeoutMs: number, onBusy: (busy: boolean) => void,
-   *          onTimeout: (request: object) => void}} options
+   *          onTimeout: (request: object) => void}} options  onBusy(true) when a request
+   *          goes out with none in flight, onBusy(false) when the last one is answered
    */
   constructor(connection, { timeoutMs, onBusy, onTimeout }) {
     this.#connection = connection;
@@ -30,27 +36,62 @@ export class Requests {
     return this.#pending;
   }
 
-  /** Send one request; 'sent', 'busy' (another is in flight) or 'offline'. */
+  /** Whether a request of `type` is in flight or queued. */
+  has(type) {
+    return this.#pending?.type === type || this.#queue.some((request) => request.type === type);
+  }
+
+  /** Send one request, or queue it behind the one in flight; 'sent', 'queued', 'full' or 'offline'. */
   send(type, data, context = null) {
-    if (this.#pending !== null) return 'busy';
-    if (!this.#connection.send(type, data)) return 'offline';
-    const timer = setTimeout(() => {
-      const request = this.#finish();
-      if (request !== null) this.#onTimeout(request);
-    }, this.#timeoutMs);
-    this.#pending = { type, data, context, timer };
-    this.#onBusy(true);
-    return 'sent';
+    if (this.#pending !== null) {
+      if (this.#queue.length >= MAX_QUEUED) return 'full';
+      this.#queue.push({ type, data, context });
+      return 'queued';
+    }
+    return this.#transmit({ type, data, context });
   }
 
   /** The answer to `type` arrived: the request it answers, or null if none of that type waits. */
   settle(type) {
-    return this.#pending?.type === type ? this.#finish() : null;
+    if (this.#pending?.type !== type) return null;
+    const request = this.#finish();
+    this.#next();
+    return request;
   }
 
-  /** Give up the request in flight, whatever it is (an ERROR, a dropped connection). */
+  /** An ERROR answered the request in flight: give it up and go on with the queue. */
+  fail() {
+    const request = this.#finish();
+    this.#next();
+    return request;
+  }
+
+  /** Give up the request in flight and the queue (the connection dropped); the one in flight. */
   drop() {
+    this.#queue = [];
     return this.#finish();
+  }
+
+  #transmit(request) {
+    if (!this.#connection.send(request.type, request.data)) {
+      this.#queue = [];
+      this.#onBusy(false);
+      return 'offline';
+    }
+    const timer = setTimeout(() => {
+      this.#queue = [];
+      const lost = this.#finish();
+      if (lost !== null) this.#onTimeout(lost);
+    }, this.#timeoutMs);
+    const wasIdle = this.#pending === null;
+    this.#pending = { ...request, timer };
+    if (wasIdle) this.#onBusy(true);
+    return 'sent';
+  }
+
+  #next() {
+    const request = this.#queue.shift();
+    if (request !== undefined) this.#transmit(request);
   }
 
   #finish() {
@@ -58,7 +99,7 @@ export class Requests {
     if (request === null) return null;
     clearTimeout(request.timer);
     this.#pending = null;
-    this.#onBusy(false);
+    if (this.#queue.length === 0) this.#onBusy(false);
     return request;
   }
 }
