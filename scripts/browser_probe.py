@@ -28,7 +28,7 @@ def run(base_url: str, screenshots: Path) -> str:
             first.select(seat_id)
             first.expect_seat(seat_id, "held", mine=True)
             second.expect_seat(seat_id, "held", mine=False)
-            first.release()
+            first.release(seat_id)
             second.expect_seat(seat_id, "available")
             first.select(seat_id)
             first.expect_seat(seat_id, "held", mine=True)

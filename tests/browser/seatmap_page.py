@@ -130,13 +130,66 @@ class SeatMapPage:
         raise AssertionError("Tab never reached a seat")
 
     def select(self, seat_id: str) -> None:
+        """Click a seat: a free one goes into the cart, one of the cart comes out."""
         self.seat(seat_id).click()
 
-    def book(self) -> None:
+    def book(self, *, name: str | None = None, email: str | None = None) -> None:
+        """Book the cart with Book, after typing the buyer's details if given."""
+        if name is not None:
+            self.page.locator("#buyer-name").fill(name)
+        if email is not None:
+            self.page.locator("#buyer-email").fill(email)
         self.page.locator("#book-btn").click()
 
-    def release(self) -> None:
-        self.page.locator("#release-btn").click()
+    def release(self, seat_id: str) -> None:
+        """Take a seat out of the cart with its remove button in the cart panel."""
+        self.page.locator(f'#cart-seats [data-remove="{seat_id}"]').click()
+
+    def cart(self) -> list[str]:
+        """The ids of the seats the cart panel lists, in its order."""
+        ids: list[str] = self.page.eval_on_selector_all(
+            "#cart-seats [data-remove]", "(buttons) => buttons.map((b) => b.dataset.remove)"
+        )
+        return ids
+
+    def expect_cart(self, seat_ids: list[str], *, timeout_ms: int = 3000) -> None:
+        """Wait until the cart panel lists exactly ``seat_ids`` (in any order)."""
+        self.page.wait_for_function(
+            """(wanted) => {
+              const ids = [...document.querySelectorAll('#cart-seats [data-remove]')]
+                .map((b) => b.dataset.remove).sort();
+              return JSON.stringify(ids) === JSON.stringify(wanted);
+            }""",
+            arg=sorted(seat_ids),
+            timeout=timeout_ms,
+        )
+
+    def expect_settled(self, *, timeout_ms: int = 5000) -> None:
+        """Wait until no cart request is in flight (the cart's list is no longer busy)."""
+        expect(self.page.locator("#cart-seats")).to_have_attribute(
+            "aria-busy", "false", timeout=timeout_ms
+        )
+
+    def best_available(
+        self, quantity: int, *, category: str | None = None, split: bool = False
+    ) -> None:
+        """Ask for the best ``quantity`` seats (of ``category``) with the Best available form."""
+        self.page.locator("#best-quantity").fill(str(quantity))
+        if category is not None:
+            self.page.locator("#best-category").select_option(category)
+        self.page.locator("#best-split").set_checked(split)
+        self.page.locator("#best-btn").click()
+
+    def checkout(self) -> None:
+        self.page.locator("#checkout-btn").click()
+
+    def seconds_left(self) -> int:
+        """The countdown's seconds left ("25 s left" or "4:05 left")."""
+        text = self.page.locator("#countdown-text").inner_text()
+        found = re.match(r"(?:(\d+):(\d\d)|(\d+) s) left", text)
+        assert found, text
+        minutes, seconds, alone = found.groups()
+        return int(alone) if alone else int(minutes) * 60 + int(seconds)
 
     def user_id(self) -> str:
         """The user id the page shows as its own."""

@@ -64,7 +64,7 @@ def test_seat_map_release_shows_in_both(web_stack: ScriptStack, open_page: OpenP
     """Releasing a held seat turns it available in both browsers within 1 s."""
     first, second = open_page(web_stack), open_page(web_stack)
     seat_id = _hold(first, second)
-    first.release()
+    first.release(seat_id)
     first.expect_seat(seat_id, "available")
     second.expect_seat(seat_id, "available")
 
