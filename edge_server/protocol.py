@@ -141,9 +141,9 @@ def parse_command(raw: str | bytes) -> Command | CartCommand:
 
 def _cart_command(kind: MessageType, data: dict[str, Any]) -> CartCommand:
     """The cart message ``kind`` with its fields checked, each refusal naming the field."""
-    for key in data:
-        if key not in _CART_FIELDS[kind]:
-            raise ProtocolError(f"Unknown field '{str(key)[:40]}' in {kind}")
+    for field in data:
+        if field not in _CART_FIELDS[kind]:
+            raise ProtocolError(f"Unknown field '{str(field)[:40]}' in {kind}")
     user_id = _claimed_user_id(data)
     if kind is MessageType.ADD_TO_CART:
         return CartCommand(kind, user_id, seat_ids=_seat_ids(data))
