@@ -30,8 +30,10 @@ def test_protocol_subscribe_names_an_event_and_the_compact_form() -> None:
     command = parse_command(
         '{"type": "SUBSCRIBE", "data": {"event_id": "rock-1a2b", "compact": true}}'
     )
+    assert isinstance(command, Command)
     assert (command.event_id, command.compact) == ("rock-1a2b", True)
     seed = parse_command('{"type": "SUBSCRIBE", "data": {"user_id": "u1"}}')
+    assert isinstance(seed, Command)
     assert (seed.event_id, seed.compact) == (None, False)
 
 
@@ -99,6 +101,7 @@ def test_protocol_parses_cart_messages() -> None:
         MessageType.BEST_AVAILABLE, quantity=4, category="Stalls", accessible=True, allow_split=True
     )
     plain = parse_command('{"type": "BEST_AVAILABLE", "data": {"quantity": 2}}')
+    assert isinstance(plain, CartCommand)
     assert (plain.category, plain.accessible, plain.allow_split) == (None, False, False)
     assert parse_command('{"type": "CHECKOUT"}') == CartCommand(MessageType.CHECKOUT)
     book = parse_command(
