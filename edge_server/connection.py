@@ -4,7 +4,8 @@ one concert event at a time.
 It promises, per connection:
 
 - ``WELCOME`` first; then one answer per message, in order: ``SUBSCRIBE_ACK`` (followed
-  by ``VENUE_STATE``), the matching ``…_RESPONSE``, or ``ERROR``.
+  by ``VENUE_STATE`` and ``CART``), the matching ``…_RESPONSE`` (a cart command's success
+  followed by ``CART``), or ``ERROR``.
 - Every seat command acts as this connection's session (its token goes to the booking
   service), whatever ``user_id`` the message claims. ``SUBSCRIBE`` with a
   ``session_token`` resumes that session once the booking service has verified the
@@ -22,7 +23,12 @@ It promises, per connection:
   switches: the old event's updates stop before the ``SUBSCRIBE_ACK``, and the new
   event's start with its ``VENUE_STATE``. An event the booking service does not know
   gets ``SUBSCRIBE_ACK`` ``success: false`` "No such event: X" and changes nothing.
-  Seat commands act on the watched event.
+  Seat and cart commands act on the watched event.
+- ``CART`` carries the session's cart on the watched event: after ``SUBSCRIBE``'s
+  ``VENUE_STATE`` (also an empty one), after each cart command that succeeded, and
+  whenever the cart changed otherwise (a lapse, another connection of the session, a
+  seed seat command), as ``edge_server.carts`` finds out; never between a cart command
+  and its response.
 - ``VENUE_STATE`` is taken from the mirror right as the connection joins the event's
   watchers, with no await before it is written, so it includes every ``SEAT_UPDATE``
   broadcast before it and none after.
@@ -38,6 +44,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -50,9 +57,13 @@ from edge_server.booking_client import (
     BookingUnavailable,
     NewSession,
 )
+from edge_server.cart_commands import perform, without_token
+from edge_server.carts import CartFollower, empty_cart
 from edge_server.hub import Hub
 from edge_server.protocol import (
+    CART_RESPONSE_TYPES,
     RESPONSE_TYPES,
+    CartCommand,
     Command,
     ProtocolError,
     encode,
@@ -100,6 +111,7 @@ class ClientConnection:
     """Speaks the protocol with one connection until it closes."""
 
     __slots__ = (
+        "_cart",
         "_connection",
         "_context",
         "_event",
@@ -124,6 +136,7 @@ class ClientConnection:
         self._user_id: str | None = None
         self._holder: str | None = None
         self._event: WatchedEvent = context.watchers.default
+        self._cart = CartFollower(read=self._read_cart, send=self._send)
 
     async def run(self) -> None:
         """Welcome the client, then answer its messages until the connection closes."""
@@ -150,6 +163,7 @@ class ClientConnection:
         finally:
             hub.remove(self._connection)
             self._context.watchers.leave(self._event, self._connection, time.monotonic())
+            await self._cart.close()
 
     async def _send(self, frame: bytes) -> None:
         self._context.stats.messages_out += 1
@@ -175,7 +189,9 @@ class ClientConnection:
         except ProtocolError as exc:
             await self._send(error_frame(str(exc)))
             return True
-        if command.type is MessageType.SUBSCRIBE:
+        if isinstance(command, CartCommand):
+            await self._cart_command(command)
+        elif command.type is MessageType.SUBSCRIBE:
             await self._subscribe(command)
         else:
             await self._seat_command(command)
@@ -191,7 +207,10 @@ class ClientConnection:
             self._connection.transport.abort()
 
     async def _subscribe(self, command: Command) -> None:
+        before = self._token
         success, message = await self._subscribe_session(command)
+        # A session started just now holds nothing: its cart needs no call.
+        fresh = self._token != before and (command.session_token is None or message == NEW_SESSION)
         watchers = self._context.watchers
         event: WatchedEvent | None = None
         try:
@@ -201,6 +220,7 @@ class ClientConnection:
         if event is not None:
             # Off the old event's broadcasts before the ACK (see module docstring).
             watchers.leave(self._event, self._connection, time.monotonic())
+            self._cart.unfollow()
         ack: dict[str, object] = {
             "client_id": self._id,
             "user_id": self._user_id if self._user_id is not None else command.user_id,
@@ -215,10 +235,12 @@ class ClientConnection:
         if event is None:
             return
         self._event = watchers.join(event, self._connection, compact=command.compact)
+        self._cart.follow(self._event.carts, self._holder)
         # No await between joining and reading the state to write (see module docstring).
         state = self._event.state_for(self._connection)
         if state is not None:
             await self._send(state)
+        await self._send_cart(fresh=fresh)
 
     async def _subscribe_session(self, command: Command) -> tuple[bool, str]:
         """Resume or start the session ``SUBSCRIBE`` asks for; the ACK's success and message."""
@@ -254,6 +276,7 @@ class ClientConnection:
         """Keep a token that could not be checked: the client does not lose its session,
         and every command is verified by the booking service anyway."""
         self._token, self._user_id, self._holder = token, None, None
+        self._cart.rekey(None)
 
     async def _start_session(self, user_id: str | None) -> None:
         session = await self._context.booking.start_session(user_id)
@@ -262,6 +285,7 @@ class ClientConnection:
 
     def _adopt(self, session: NewSession) -> None:
         self._token, self._user_id, self._holder = session.token, session.user_id, session.holder
+        self._cart.follow(self._event.carts, self._holder)
 
     def _keep_renewed(self, token: str | None, data: dict[str, object]) -> None:
         """Hold on to a token the booking service renewed, and pass it to the client."""
@@ -295,3 +319,47 @@ class ClientConnection:
         self._keep_renewed(renewed if isinstance(renewed, str) else None, data)
         message = str(reply.get("message") or "Done")
         await self._send(response_frame(kind, success=True, message=message, data=data))
+
+    async def _cart_command(self, command: CartCommand) -> None:
+        """Relay a cart command; its response, then (on success) ``CART``."""
+        kind = CART_RESPONSE_TYPES[command.type]
+        data: dict[str, object] = {}
+        async with self._cart.exclusive():
+            try:
+                if self._token is None:
+                    await self._start_session(command.user_id)
+                    self._keep_renewed(self._token, data)
+                assert self._token is not None
+                done = await perform(
+                    self._context.booking, self._event.event_id, self._token, command
+                )
+            except BookingCallError as exc:
+                data["seat_id"] = exc.seat_id if isinstance(exc, BookingRefused) else None
+                if isinstance(exc, BookingRefused):
+                    self._keep_renewed(exc.session_token, data)
+                await self._send(response_frame(kind, success=False, message=str(exc), data=data))
+                return
+            data.update(done.data)
+            self._keep_renewed(done.session_token, data)
+            await self._send(response_frame(kind, success=True, message=done.message, data=data))
+            if done.cart is not None:
+                await self._cart.deliver(done.cart)
+            else:
+                await self._cart.resend()
+
+    async def _send_cart(self, *, fresh: bool) -> None:
+        """Send the cart after ``SUBSCRIBE``'s state: empty for a session started just now,
+        else as the booking service has it."""
+        async with self._cart.exclusive():
+            if fresh:
+                await self._cart.deliver(empty_cart(self._event.event_id))
+            else:
+                await self._cart.resend()
+
+    async def _read_cart(self) -> dict[str, Any]:
+        """The session's cart on the watched event. A renewed token in the reply is left
+        for a command's reply to hand out, where the client can pick it up."""
+        if self._token is None:
+            raise BookingUnavailable("No session yet")
+        body = await self._context.booking.cart(self._event.event_id, self._token)
+        return without_token(body)[0]

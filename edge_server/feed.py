@@ -9,7 +9,8 @@ present that is the subject's, no ``VenueMirror.change_problem``), applied to it
 event's mirror, and the frames that became due are broadcast to that event's watchers
 at once, before the next message is read, so clients get updates in version order. A
 change that fails a check is dropped, logged, counted and answered with a resync of its
-event: whoever could publish it may have published others. A heartbeat goes to its
+event: whoever could publish it may have published others. A change that passed goes to
+its event's ``CartIndex`` too, which has the carts it concerns re-read. A heartbeat goes to its
 event's mirror (one naming another event in its payload is ignored). Nothing here
 awaits between changing a mirror and broadcasting what changed; snapshots are
 ``SnapshotKeeper``'s.
@@ -129,6 +130,8 @@ class VenueFeed:
             self._reject(event, subject, problem, len(data))
             return
         event.broadcast(self._hub, event.mirror.on_change(change, seat_update_frame(data), now))
+        # Two look-ups, not one per watcher: only the carts the change concerns re-read.
+        event.carts.on_change(change)
 
     def _reject(self, event: WatchedEvent, subject: str, problem: str, size: int) -> None:
         logger.warning(

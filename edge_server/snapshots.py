@@ -4,7 +4,8 @@
 service whenever the event's mirror asks for one (first watcher, gap, lost last change,
 reset, digest, reconnect) and every ``poll_interval`` while NATS is away, then
 broadcasts the corrections to that event's watchers (a fresh ``VENUE_STATE`` in the form
-each watcher asked for, then the changes due after it). It also drops the events nobody
+each watcher asked for, then the changes due after it), and has the carts that disagree
+with a changed snapshot re-read. It also drops the events nobody
 has watched for a while. At most one fetch per event is in flight; each is owned,
 cancelled and awaited when the loop stops.
 
@@ -139,6 +140,9 @@ class SnapshotKeeper:
             event.broadcast_state(self._hub)
         frames = mirror.drain(now)
         event.broadcast(self._hub, frames)
+        if changed:
+            # Changes may have been missed: carts that disagree with the snapshot re-read.
+            event.carts.reconcile(mirror.seats())
         self._stats.resyncs += 1
         event.next_poll = time.monotonic() + self._poll_interval
         if before != mirror.version:

@@ -3,7 +3,8 @@
 Every connection watches exactly one event at a time (the default event until its
 ``SUBSCRIBE`` names another), as a full or a compact watcher. The registry promises:
 
-- One ``WatchedEvent`` (one ``VenueMirror``) per event id, created on first use; an
+- One ``WatchedEvent`` (one ``VenueMirror``, one ``CartIndex``) per event id, created
+  on first use; an
   event's changes reach only its own watchers (``broadcast``), and a fresh state reaches
   each watcher in the form it asked for (``broadcast_state``).
 - An event nobody has watched for ``linger`` seconds is dropped by ``sweep`` (its mirror
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator
 
 from websockets.asyncio.server import ServerConnection
 
+from edge_server.carts import CartIndex
 from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 
@@ -28,9 +30,11 @@ __all__ = ["WatchedEvent", "Watchers"]
 
 
 class WatchedEvent:
-    """One event's mirror, its full and compact watchers, and its snapshot bookkeeping."""
+    """One event's mirror, its full and compact watchers, the carts they follow, and its
+    snapshot bookkeeping."""
 
     __slots__ = (
+        "carts",
         "compact",
         "event_id",
         "full",
@@ -46,6 +50,7 @@ class WatchedEvent:
         self.mirror = mirror
         self.full: set[ServerConnection] = set()
         self.compact: set[ServerConnection] = set()
+        self.carts = CartIndex()
         # When the last watcher left (or the event was opened), None while watched.
         self.idle_since: float | None = now
         # The snapshot fetch in flight, if any; its owner clears it when done.

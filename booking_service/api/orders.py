@@ -11,7 +11,6 @@ seats available again and marks it cancelled.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
@@ -25,13 +24,19 @@ from booking_service.api.responses import json_response
 from booking_service.errors import InvalidRequest, OperatorRequired, OrderNotFound
 from booking_service.orders import OrderStore, owner_of, public_order
 from booking_service.services import services_of
-from shared.identifiers import SESSION_TOKEN_MAX_LENGTH, USER_ID_PATTERN
+from shared.identifiers import (
+    BUYER_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    EMAIL_PATTERN,
+    SESSION_TOKEN_MAX_LENGTH,
+    USER_ID_PATTERN,
+    is_idempotency_key,
+)
 
 __all__ = ["OrderRequest", "router"]
 
 router = APIRouter(tags=["orders"])
 
-_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._~:-]{1,64}")
 _ERROR = {"description": '{"error": "<sentence>"}'}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The order (an Idempotency-Key used before: the order it made)"},
@@ -51,8 +56,8 @@ class OrderRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str | None = Field(None, min_length=1, max_length=BUYER_NAME_MAX_LENGTH)
+    email: str | None = Field(None, max_length=EMAIL_MAX_LENGTH, pattern=EMAIL_PATTERN)
     user_id: str | None = Field(None, pattern=USER_ID_PATTERN)
     session_token: str | None = Field(None, min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
 
@@ -79,7 +84,7 @@ async def create_order(
     body = await read_body(
         request, OrderRequest, limit=services.settings.max_body_bytes, empty_ok=True
     )
-    if idempotency_key is not None and not _IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+    if idempotency_key is not None and not is_idempotency_key(idempotency_key):
         raise InvalidRequest("Idempotency-Key must be 1-64 letters, digits or ._~:-")
     event = await services.events.get(event_id)
     who = identify(services, body.session_token or x_session_token, body.user_id)

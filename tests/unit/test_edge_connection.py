@@ -29,7 +29,8 @@ FORGED = encode_claims({"sid": "s-stolen", "uid": "mallory", "iat": 1}) + ".c2ln
 
 
 class FakeBooking:
-    """Verifies only the tokens it issued; renews on every command when asked to."""
+    """Verifies only the tokens it issued; renews on every command when asked to; keeps a
+    cart per event and holder, whose seats are A1, A2, … in the order added."""
 
     def __init__(self, *, renew: bool = False, down: bool = False, old: bool = False) -> None:
         self.sessions: dict[str, NewSession] = {}
@@ -38,6 +39,8 @@ class FakeBooking:
         self.renew = renew
         self.down = down
         self.old = old
+        self.carts: dict[tuple[str, str], list[str]] = {}
+        self.orders: dict[str, dict[str, Any]] = {}
 
     def issue(self, user_id: str) -> NewSession:
         number = len(self.sessions) + 1
@@ -75,6 +78,58 @@ class FakeBooking:
         if self.renew:
             reply["session_token"] = self.issue(self.sessions[token].user_id).token
         return reply
+
+    def _holder(self, token: str) -> str:
+        if self.down:
+            raise BookingUnavailable("The booking service is unavailable")
+        session = self.sessions.get(token)
+        if session is None or session.holder is None:
+            raise BookingRefused(INVALID, status=400)
+        return session.holder
+
+    def _cart(self, event_id: str, token: str) -> dict[str, Any]:
+        holder = self._holder(token)
+        seats = [
+            {"id": seat_id, "row": 0, "col": 0, "status": 1, "holder": holder, "expires_at": 99}
+            for seat_id in self.carts.get((event_id, holder), [])
+        ]
+        deadline = 99 if seats else None
+        return {
+            "event_id": event_id,
+            "seats": seats,
+            "expires_at": deadline,
+            "expires_at_ms": None if deadline is None else deadline * 1000,
+            "extended": False,
+        }
+
+    async def cart(self, event_id: str, token: str) -> dict[str, Any]:
+        return self._cart(event_id, token)
+
+    async def add_holds(self, event_id: str, seat_ids: list[str], token: str) -> dict[str, Any]:
+        holder = self._holder(token)
+        for (event, other), held in self.carts.items():
+            taken = [seat_id for seat_id in seat_ids if event == event_id and seat_id in held]
+            if taken and other != holder:
+                raise BookingRefused(
+                    f"Seat {taken[0]} was just taken by someone else; nothing was held",
+                    status=409,
+                    seat_id=taken[0],
+                )
+        self.carts.setdefault((event_id, holder), []).extend(seat_ids)
+        return self._cart(event_id, token)
+
+    async def book_cart(
+        self, event_id: str, token: str, *, idempotency_key: str, buyer: dict[str, str]
+    ) -> tuple[dict[str, Any], bool]:
+        holder = self._holder(token)
+        if idempotency_key in self.orders:
+            return self.orders[idempotency_key], False
+        seats = self.carts.pop((event_id, holder), [])
+        if not seats:
+            raise BookingRefused("Your cart is empty", status=409)
+        order = {"reference": f"R{len(self.orders) + 1}", "seats": seats, **buyer}
+        self.orders[idempotency_key] = order
+        return order, True
 
 
 def venue(event_id: str, version: int) -> dict[str, Any]:
@@ -279,9 +334,11 @@ async def test_connection_switches_events_with_a_later_subscribe() -> None:
         ("WELCOME", None),
         ("SUBSCRIBE_ACK", "main"),
         ("VENUE_STATE", "main"),
+        ("CART", "main"),
         ("SEAT_UPDATE", "main"),
         ("SUBSCRIBE_ACK", "rock-1a2b"),
         ("VENUE_STATE", "rock-1a2b"),
+        ("CART", "rock-1a2b"),
         ("SEAT_UPDATE", "rock-1a2b"),
         ("SELECT_SEAT_RESPONSE", None),
     ]
@@ -330,3 +387,87 @@ async def test_connection_compact_subscribe_gets_only_taken_seats() -> None:
         "blocked": [],
     }
     assert socket.of_type("SEAT_UPDATE")[0]["version"] == 8
+
+
+def cart_message(kind: str, **data: Any) -> dict[str, Any]:
+    return {"type": kind, "data": data}
+
+
+async def test_connection_subscribe_sends_the_cart_after_the_state() -> None:
+    """A fresh session gets an empty CART without a call; a resumed one gets its cart."""
+    booking = FakeBooking()
+    fresh = await converse(booking, subscribe())
+    assert [frame["type"] for frame in fresh.sent][-2:] == ["VENUE_STATE", "CART"]
+    assert fresh.of_type("CART") == [
+        {
+            "event_id": "main",
+            "seats": [],
+            "expires_at": None,
+            "expires_at_ms": None,
+            "extended": False,
+        }
+    ]
+    booking.carts[("main", "holder-made-up")] = ["A2"]
+    resumed = await converse(booking, subscribe(session_token="token-1"))
+    (cart,) = resumed.of_type("CART")
+    assert [seat["id"] for seat in cart["seats"]] == ["A2"]
+
+
+async def test_connection_add_to_cart_answers_then_sends_the_cart() -> None:
+    """ADD_TO_CART's response carries the cart, and CART follows it with the same cart."""
+    booking = FakeBooking()
+    socket = await converse(
+        booking, subscribe(user_id="ann"), cart_message("ADD_TO_CART", seat_ids=["A2", "A3"])
+    )
+    assert [frame["type"] for frame in socket.sent][-2:] == ["ADD_TO_CART_RESPONSE", "CART"]
+    (response,) = socket.of_type("ADD_TO_CART_RESPONSE")
+    assert (response["success"], response["message"]) == (True, "Added A2, A3 to your cart")
+    assert response["data"]["cart"] == socket.of_type("CART")[-1]
+    assert [seat["id"] for seat in response["data"]["cart"]["seats"]] == ["A2", "A3"]
+
+
+async def test_connection_refused_cart_command_names_the_seat_and_sends_no_cart() -> None:
+    """A refusal answers success false with the seat in the way, and no CART follows."""
+    booking = FakeBooking()
+    booking.carts[("main", "holder-other")] = ["A3"]
+    socket = await converse(
+        booking, subscribe(), cart_message("ADD_TO_CART", seat_ids=["A2", "A3"])
+    )
+    (response,) = socket.of_type("ADD_TO_CART_RESPONSE")
+    assert response["success"] is False
+    assert response["message"] == "Seat A3 was just taken by someone else; nothing was held"
+    assert response["data"] == {"seat_id": "A3"}
+    assert socket.sent[-1]["type"] == "ADD_TO_CART_RESPONSE"
+    assert len(socket.of_type("CART")) == 1
+
+
+async def test_connection_cart_command_before_subscribe_starts_a_session() -> None:
+    """A cart command as the first message starts a session, whose token it passes on."""
+    booking = FakeBooking()
+    socket = await converse(booking, cart_message("ADD_TO_CART", seat_ids=["A2"], user_id="bo"))
+    (response,) = socket.of_type("ADD_TO_CART_RESPONSE")
+    assert response["success"] is True
+    assert response["data"]["session_token"] == "token-1"
+    assert booking.carts == {("main", "holder-bo"): ["A2"]}
+    assert socket.sent[-1]["type"] == "CART"
+
+
+async def test_connection_book_cart_answers_with_the_order_once_per_key() -> None:
+    """BOOK_CART answers with the order and created, then the cart as it is now; the same
+    key again answers with the same order, created false."""
+    booking = FakeBooking()
+    book = cart_message("BOOK_CART", idempotency_key="k-1", name="Ann")
+    socket = await converse(
+        booking, subscribe(), cart_message("ADD_TO_CART", seat_ids=["A2"]), book, book
+    )
+    first, again = socket.of_type("BOOK_CART_RESPONSE")
+    assert first["data"] == {
+        "order": {"reference": "R1", "seats": ["A2"], "name": "Ann"},
+        "created": True,
+    }
+    assert first["message"] == "Order R1 booked"
+    assert (again["data"]["order"], again["data"]["created"]) == (first["data"]["order"], False)
+    assert again["message"] == "Order R1 was booked already"
+    types = [frame["type"] for frame in socket.sent]
+    assert types[-4:] == ["BOOK_CART_RESPONSE", "CART", "BOOK_CART_RESPONSE", "CART"]
+    assert socket.of_type("CART")[-1]["seats"] == []
