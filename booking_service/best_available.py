@@ -175,6 +175,10 @@ class SeatChooser:
         where = f" in {group.category}" if group.category else ""
         kind = "accessible seat" if group.accessible else "seat"
         count = sum(1 for i in ranked.eligible if free[i])
+        if group.accessible and not any(
+            free[i] and _WHEELCHAIR in self._seats[i].marks for i in ranked.eligible
+        ):
+            count = 0
         quantity = group.quantity
         if count == 0:
             return f"No {kind}s are available{where}"
