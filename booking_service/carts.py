@@ -11,17 +11,30 @@ never in two carts and a multi-seat add takes every seat or none.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from booking_service.errors import BookingError, CartEmpty, CartExtended, SeatNotFound, SeatTaken
+from booking_service.errors import (
+    BookingError,
+    CartEmpty,
+    CartExtended,
+    ReholdCooldown,
+    SeatAlreadyBooked,
+    SeatNotForSale,
+    SeatNotFound,
+    SeatTaken,
+    SellingFast,
+)
 from booking_service.seats import Change, SeatStore, redis_errors
-from shared.constants import ChangeType
+from shared.constants import ChangeType, SeatStatus
 
-__all__ = ["Cart", "CartStore", "HeldSeats"]
+__all__ = ["BestHeld", "Cart", "CartStore", "HeldSeats"]
+
+# Refusals of a seat another buyer took between reading the venue and holding it.
+_LOST_RACE = (SeatTaken, SeatAlreadyBooked, SeatNotForSale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +62,16 @@ class HeldSeats:
     """What one add committed: its changes in version order."""
 
     changes: list[Change]
+
+
+@dataclass(frozen=True, slots=True)
+class BestHeld:
+    """What one best-available add committed: the seats chosen (layout order), its
+    changes in version order and how many times it chose (1 when no one got in the way)."""
+
+    seat_ids: list[str]
+    changes: list[Change]
+    attempts: int
 
 
 class CartStore:
@@ -94,6 +117,49 @@ class CartStore:
                 for kind, changed, user, version, seat_json in changes
             ]
         )
+
+    async def add_best(
+        self,
+        choose: Callable[[list[bool]], list[str]],
+        *,
+        attempts: int,
+        user_id: str,
+        owner: str,
+        holder: str,
+    ) -> BestHeld:
+        """Hold the seats ``choose`` picks from the venue as it is now, all or none.
+
+        ``choose`` gets one flag per layout seat (free: available and not blocked) and
+        returns the seat ids to hold, or raises. When a chosen seat was taken, booked or
+        blocked between the read and the hold, nothing is held and the venue is read
+        and ``choose`` asked again, ``attempts`` times in all before SellingFast. A seat
+        the owner must wait for (cooldown) counts as taken for the rest of the call.
+        Every other refusal of ``add`` (the cap, the sale state) is raised as it is.
+        """
+        layout = self._store.layout
+        waiting: set[int] = set()
+        for attempt in range(1, attempts + 1):
+            free = await self._free()
+            for index in waiting:
+                free[index] = False
+            seat_ids = choose(free)
+            try:
+                held = await self.add(seat_ids, user_id=user_id, owner=owner, holder=holder)
+            except ReholdCooldown as exc:
+                waiting.add(layout.seat_ids.index(exc.seat_id or seat_ids[0]))
+            except _LOST_RACE:
+                continue
+            else:
+                return BestHeld(seat_ids, held.changes, attempt)
+        raise SellingFast("Seats are selling fast; please try again")
+
+    async def _free(self) -> list[bool]:
+        """One flag per layout seat, at one version: available and not blocked."""
+        snapshot = await self._store.snapshot()
+        return [
+            seat["status"] == SeatStatus.AVAILABLE and not seat.get("blocked", False)
+            for seat in orjson.loads(snapshot.seats_json)
+        ]
 
     async def read(self, *, owner: str) -> Cart:
         """The owner's cart as it is now (no seats and no deadline when it has none)."""
