@@ -28,7 +28,7 @@ import { fetchEvents } from './js/catalog.js';
 import { serverNow, syncClock } from './js/clock.js';
 import { Connection } from './js/connection.js';
 import { markCurrent, showEvents } from './js/events-list.js';
-import { fetchOrders, Tickets } from './js/orders.js';
+import { Tickets } from './js/orders.js';
 import { failureText, successText } from './js/outcomes.js';
 import { Requests } from './js/requests.js';
 import { BOOKED, HELD } from './js/seatmap.js';
@@ -100,6 +100,7 @@ export class SeatBookingApp {
       checkoutArea: byId('checkout'),
       checkout: byId('checkout-btn'),
       form: byId('checkout-form'),
+      details: byId('buyer-details'),
       name: byId('buyer-name'),
       email: byId('buyer-email'),
       book: byId('book-btn'),
@@ -132,9 +133,10 @@ export class SeatBookingApp {
   #tickets = new Tickets(
     { root: byId('tickets'), list: byId('tickets-list') },
     {
-      seatName: (eventId, seatId) =>
-        eventId === this.#venue.eventId ? this.#describe(seatId).name : seatId,
+      shown: () => this.#venue.eventId,
+      seatName: (seatId) => this.#describe(seatId).name,
       eventName: (eventId) => this.#eventNames.get(eventId) ?? eventId,
+      onBooked: (seatIds) => this.#map.markMyBookings(seatIds),
     },
   );
   #connection = new Connection(socketUrl(), {
@@ -261,11 +263,9 @@ export class SeatBookingApp {
       this.#messages.say('Connected. The seat map is up to date.', 'success');
     }
     this.#showAvailable();
-    if (this.#resend !== null) {
-      const data = this.#resend;
-      this.#resend = null;
-      this.#request('BOOK_CART', data);
-    }
+    const resend = this.#resend;
+    this.#resend = null;
+    if (resend !== null) this.#request('BOOK_CART', resend);
   }
 
   #onSeatUpdate(data) {
@@ -311,7 +311,7 @@ export class SeatBookingApp {
     if (type === 'BOOK_CART') {
       forgetBookingKey();
       this.#cart.confirm(info.order);
-      this.#refreshTickets();
+      this.#tickets.refresh(this.#session.token);
     }
     const name = (seatId) => this.#describe(seatId).name;
     this.#messages.say(text(successText(type, info, request?.context ?? null, name)), 'success');
@@ -374,13 +374,6 @@ export class SeatBookingApp {
     }
   }
 
-  #refreshTickets() {
-    fetchOrders(this.#session.token).then(
-      (orders) => orders !== null && this.#tickets.show(orders),
-      (error) => console.warn('my tickets not loaded', error),
-    );
-  }
-
   /** A seat's name, category and price as the cart and the orders show them. */
   #describe(seatId) {
     const seat = this.#map.get(seatId);
@@ -410,7 +403,7 @@ export class SeatBookingApp {
     this.#showEvent(shown.info);
     this.#best.load(this.#map.plan);
     // Seats of this event are named once its plan is drawn.
-    this.#refreshTickets();
+    this.#tickets.refresh(this.#session.token);
     markCurrent(byId('events-list'), this.#eventId);
     return true;
   }

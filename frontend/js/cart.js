@@ -82,7 +82,8 @@ export class CartPanel {
 
   /** Show the cart the server sent; returns the ids of seats it no longer holds. */
   show(cart) {
-    const seats = Array.isArray(cart?.seats) ? cart.seats.filter((s) => typeof s?.id === 'string') : [];
+    const listed = Array.isArray(cart?.seats) ? cart.seats : [];
+    const seats = listed.filter((seat) => typeof seat?.id === 'string');
     const gone = [...this.#ids].filter((id) => !seats.some((seat) => seat.id === id));
     this.#cart = { ...cart, seats };
     this.#ids = new Set(seats.map((seat) => seat.id));
@@ -125,16 +126,17 @@ export class CartPanel {
     label.textContent = name;
     const detail = document.createElement('span');
     detail.className = 'cart-seat-detail';
-    detail.textContent = [category, price === null ? '' : this.#prices().format(price)]
-      .filter(Boolean)
-      .join(' · ');
+    detail.textContent = category;
+    const cost = document.createElement('span');
+    cost.className = 'cart-seat-price';
+    cost.textContent = price === null ? '' : this.#prices().format(price);
     const remove = document.createElement('button');
     remove.type = 'button';
     remove.className = 'cart-remove';
     remove.dataset.remove = seatId;
     remove.setAttribute('aria-label', `Remove ${name}`);
     remove.textContent = '×';
-    li.append(label, detail, remove);
+    li.append(label, detail, cost, remove);
     return li;
   }
 
@@ -153,8 +155,10 @@ export class CartPanel {
     const empty = this.#ids.size === 0;
     this.#els.book.disabled = empty || this.#busy;
     this.#els.checkout.disabled = empty || this.#busy || this.#cart.extended === true;
-    this.#els.checkout.textContent =
-      this.#cart.extended === true ? 'Checkout time added' : 'Continue to checkout';
+    const extended = this.#cart.extended === true;
+    this.#els.checkout.textContent = extended ? 'Checkout time added' : 'Continue to checkout';
+    // The buyer's details are asked for at checkout, with the time to type them.
+    this.#els.details.hidden = !extended;
     for (const button of this.#els.seats.querySelectorAll('button')) button.disabled = this.#busy;
     this.#els.seats.setAttribute('aria-busy', String(this.#busy));
   }
