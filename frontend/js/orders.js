@@ -10,7 +10,7 @@ import { Prices } from './prices.js';
 const STATUS_TEXT = { cancelled: 'Cancelled' };
 
 /** `GET /api/orders` as this session; the orders, or null when there is no token yet. */
-export async function fetchOrders(token) {
+async function fetchOrders(token) {
   if (!token) return null;
   const response = await fetch('/api/orders', {
     headers: { Accept: 'application/json', 'X-Session-Token': token },
@@ -20,20 +20,42 @@ export async function fetchOrders(token) {
   return Array.isArray(body?.orders) ? body.orders : [];
 }
 
+/** The seats `orders` (not cancelled) booked on event `eventId`. */
+function bookedSeats(orders, eventId) {
+  return orders
+    .filter((order) => order?.event_id === eventId && order.status !== 'cancelled')
+    .flatMap((order) => (Array.isArray(order.seats) ? order.seats : []))
+    .map((seat) => seat?.id)
+    .filter((id) => typeof id === 'string');
+}
+
 export class Tickets {
   #els;
-  #seatName;
-  #eventName;
+  #names;
 
   /**
    * @param {{root: HTMLElement, list: HTMLElement}} els
-   * @param {{seatName: (eventId: string, seatId: string) => string,
-   *          eventName: (eventId: string) => string}} names
+   * @param {{shown: () => string | null, seatName: (seatId: string) => string,
+   *          eventName: (eventId: string) => string,
+   *          onBooked: (seatIds: string[]) => void}} names  shown: the event on the map,
+   *          whose seats are named by seatName (others by id); onBooked: the seats the
+   *          orders booked on that event
    */
-  constructor(els, { seatName, eventName }) {
+  constructor(els, names) {
     this.#els = els;
-    this.#seatName = seatName;
-    this.#eventName = eventName;
+    this.#names = names;
+  }
+
+  /** Fetch this session's orders again and show them; a failure leaves the list as it was. */
+  refresh(token) {
+    fetchOrders(token).then(
+      (orders) => {
+        if (orders === null) return;
+        this.show(orders);
+        this.#names.onBooked(bookedSeats(orders, this.#names.shown()));
+      },
+      (error) => console.warn('my tickets not loaded', error),
+    );
   }
 
   /** Show `orders` (order bodies, newest first). */
@@ -54,13 +76,15 @@ export class Tickets {
     reference.textContent = order.reference;
     const event = document.createElement('span');
     event.className = 'ticket-event';
-    event.textContent = this.#eventName(String(order.event_id));
+    event.textContent = this.#names.eventName(String(order.event_id));
     head.append(reference, event);
     const seats = document.createElement('ul');
     seats.className = 'ticket-seats';
     for (const seat of Array.isArray(order.seats) ? order.seats : []) {
       const item = document.createElement('li');
-      item.textContent = this.#seatName(String(order.event_id), String(seat?.id));
+      const seatId = String(seat?.id);
+      const here = order.event_id === this.#names.shown();
+      item.textContent = here ? this.#names.seatName(seatId) : seatId;
       seats.append(item);
     }
     const foot = document.createElement('p');

@@ -41,7 +41,7 @@ export class Requests {
     return this.#pending?.type === type || this.#queue.some((request) => request.type === type);
   }
 
-  /** Send one request, or queue it behind the one in flight; 'sent', 'queued', 'full' or 'offline'. */
+  /** Send a request, or queue it behind the one in flight: 'sent', 'queued', 'full', 'offline'. */
   send(type, data, context = null) {
     if (this.#pending !== null) {
       if (this.#queue.length >= MAX_QUEUED) return 'full';

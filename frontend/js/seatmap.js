@@ -6,12 +6,13 @@
  * available / held / booked / blocked (a blocked seat is a house seat: not for sale),
  * `mine` for this browser's own hold (a held seat whose `holder` tag is the one the
  * server gave this session, never its free-form user id), and `my-booking` for a seat
- * this page saw its own hold turn into a booking. A VENUE_STATE may list every seat
- * (full) or only those that are not available (compact: held seats in `seats`, booked
- * and blocked ones as bare ids in `booked` and `blocked`): a seat it leaves out is
- * available. Repainting touches the one element whose state changed. One listener on
- * the <svg> serves every seat; one seat at a time is in the tab order (roving
- * tabindex), arrow keys move along a row and between rows, Enter or Space picks one.
+ * this page saw its own hold turn into a booking, or that one of this session's orders
+ * holds. A VENUE_STATE may list every seat (full) or only those that are not available
+ * (compact: held seats in `seats`, booked and blocked ones as bare ids in `booked` and
+ * `blocked`): a seat it leaves out is available. Repainting touches the one element
+ * whose state changed. One listener on the <svg> serves every seat; one seat at a time
+ * is in the tab order (roving tabindex), arrow keys move along a row and between rows,
+ * Enter or Space picks one.
  */
 
 import { displayName } from './plan.js';
@@ -167,6 +168,16 @@ export class SeatMap {
     this.#holder = next;
     for (const record of this.#records.values()) {
       if (record.seat.status === HELD) this.#paint(record);
+    }
+  }
+
+  /** Seats this session's orders booked (known from My tickets): repaint those as mine. */
+  markMyBookings(seatIds) {
+    for (const id of seatIds) {
+      const record = this.#records.get(id);
+      if (!record || this.#booked.has(id)) continue;
+      this.#booked.add(id);
+      this.#paint(record);
     }
   }
 
