@@ -308,6 +308,8 @@ export class SeatBookingApp {
       return;
     }
     if (info.cart) this.#showCart(info.cart);
+    // The seats chosen for us may be outside the part of the map in view.
+    if (type === 'BEST_AVAILABLE') this.#venue.reveal(String(info.seat_ids?.[0]));
     if (type === 'BOOK_CART') {
       forgetBookingKey();
       this.#cart.confirm(info.order);
@@ -319,10 +321,9 @@ export class SeatBookingApp {
 
   /** A response may carry a renewed token for this session; it replaces the stored one. */
   #keepRenewedToken(info) {
-    if (typeof info.session_token !== 'string' || info.session_token === this.#session.token) {
-      return;
-    }
-    this.#session.token = info.session_token;
+    const token = info.session_token;
+    if (typeof token !== 'string' || token === this.#session.token) return;
+    this.#session.token = token;
     saveSession(this.#session);
   }
 
@@ -374,15 +375,20 @@ export class SeatBookingApp {
     }
   }
 
-  /** A seat's name, category and price as the cart and the orders show them. */
+  /**
+   * A seat as the cart and the orders show it: its full name ("Stalls, Row A, Seat 1"),
+   * its place in its block ("Row A, Seat 1"), block and category, and its price.
+   */
   #describe(seatId) {
-    const seat = this.#map.get(seatId);
     const place = this.#map.place(seatId);
-    const category = place?.category ?? '';
+    if (place === null) return { name: seatId, place: seatId, where: '', price: null };
+    const zone = this.#map.plan.zones[place.zone]?.name ?? '';
+    const { category } = place;
     return {
-      name: seat?.name ?? seatId,
-      category,
-      price: place ? this.#venue.prices.of(category) : null,
+      name: this.#map.get(seatId).name,
+      place: `Row ${place.rowLabel}, Seat ${place.number}`,
+      where: [zone, category === zone ? '' : category].filter(Boolean).join(' · '),
+      price: this.#venue.prices.of(category),
     };
   }
 

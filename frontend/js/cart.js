@@ -25,7 +25,8 @@ export class CartPanel {
 
   /**
    * @param {Object<string, HTMLElement>} els  the panel's elements, by the ids in index.html
-   * @param {{describe: (seatId: string) => {name: string, category: string, price: number | null},
+   * @param {{describe: (seatId: string) => {name: string, place: string, where: string,
+   *                                          price: number | null},
    *          prices: () => import('./prices.js').Prices, now: () => number,
    *          announce: (text: string) => void, onRemove: (seatId: string) => void,
    *          onCheckout: () => void, onBook: () => void}} options
@@ -118,15 +119,15 @@ export class CartPanel {
   }
 
   #item(seatId) {
-    const { name, category, price } = this.#describe(seatId);
+    const { name, place, where, price } = this.#describe(seatId);
     const li = document.createElement('li');
     li.className = 'cart-seat';
     const label = document.createElement('span');
     label.className = 'cart-seat-name';
-    label.textContent = name;
+    label.textContent = place;
     const detail = document.createElement('span');
     detail.className = 'cart-seat-detail';
-    detail.textContent = category;
+    detail.textContent = where;
     const cost = document.createElement('span');
     cost.className = 'cart-seat-price';
     cost.textContent = price === null ? '' : this.#prices().format(price);

@@ -117,6 +117,12 @@ export class VenueView {
     return { info };
   }
 
+  /** Pan the map to a seat if it is out of view. */
+  reveal(seatId) {
+    const place = this.#map.place(seatId);
+    if (place) this.#zoom.reveal(place.x, place.y);
+  }
+
   /** Recount what the lists show after a whole VENUE_STATE. */
   refresh() {
     this.#steps.refresh();

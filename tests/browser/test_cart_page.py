@@ -82,8 +82,8 @@ def test_cart_page_group_of_four_by_hand(open_cart: Opener) -> None:
         page.expect_seat(seat_id, "held", mine=True)
         other.expect_seat(seat_id, "held", mine=False)
     items = page.page.locator("#cart-seats li")
-    expect(items.first).to_contain_text(f"Hall, Row B, Seat {group[0][1:]}")
-    expect(items.first.locator(".cart-seat-detail")).to_have_text("Standard")
+    expect(items.first.locator(".cart-seat-name")).to_have_text(f"Row B, Seat {group[0][1:]}")
+    expect(items.first.locator(".cart-seat-detail")).to_have_text("Hall · Standard")
     expect(items.first.locator(".cart-seat-price")).to_have_text(PRICE)
     expect(page.page.locator("#cart-total")).to_contain_text("Total, 4 seats")
     expect(page.page.locator("#cart-total-amount")).to_have_text("€180.00")
@@ -125,6 +125,7 @@ def test_cart_page_best_available_in_a_category(cart_stack: ScriptStack, open_ca
     expect(page.page.locator("#cart-seats li")).to_have_count(2)
     for item in page.page.locator("#cart-seats li").all():
         expect(item.locator(".cart-seat-detail")).to_have_text(category)
+        expect(item.locator(".cart-seat-name")).to_have_text(re.compile(r"^Row \w+, Seat \d+$"))
         expect(item.locator(".cart-seat-price")).to_have_text(f"€{price:.2f}")
     expect(page.page.locator("#cart-total-amount")).to_have_text(f"€{2 * price:.2f}")
 
@@ -333,3 +334,37 @@ def test_cart_page_looks_tidy_on_a_phone(open_cart: Opener) -> None:
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+@pytest.mark.slow
+def test_cart_page_arena_cart_changes_repaint_only_their_seats(
+    cart_stack: ScriptStack, open_cart: Opener
+) -> None:
+    """On the 19,904-seat arena, filling and emptying a cart repaints only the seats in it."""
+    arena = _create_event(cart_stack, "arena")
+    page = open_cart(event_id=arena["id"])
+    page.page.evaluate(
+        """() => {
+          window.seatRepaints = new Set();
+          new MutationObserver((changes) => {
+            for (const change of changes) window.seatRepaints.add(change.target.dataset.seatId);
+          }).observe(document.querySelector('#seat-map svg'),
+                     {attributes: true, attributeFilter: ['class'], subtree: true});
+        }"""
+    )
+    page.page.locator(".block-button", has_text="Block 101").click()
+    page.wait_zoom(">", 2.0)
+    group: list[str] = page.page.eval_on_selector_all(
+        'circle.available[data-seat-id^="B101-"]',
+        "(seats) => seats.slice(10, 14).map((s) => s.dataset.seatId)",
+    )
+    for seat_id in group:
+        page.select(seat_id)
+    page.expect_cart(group)
+    page.release(group[0])
+    page.expect_cart(group[1:])
+    page.best_available(2)
+    page.expect_settled()
+    expect(page.page.locator("#cart-seats li")).to_have_count(5)
+    repainted = set(page.page.evaluate("[...window.seatRepaints]"))
+    assert repainted == set(page.cart()) | {group[0]}, repainted
