@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.messages import BookCartResponse, CartBody, CartResponse
+from shared.messages import BookCartResponse, CartBody, CartResponse, MessageType
 from tests.edge import EdgeClient
 from tests.stack import EdgeStack
 
@@ -226,3 +226,12 @@ async def test_cart_bad_fields_get_an_error_sentence(edge_stack: EdgeStack) -> N
             "Unknown field 'allowSplit' in BEST_AVAILABLE"
         )
         assert (await cart_command(client, "CHECKOUT"))["message"] == "Your cart is empty"
+
+
+async def test_openapi_describes_every_websocket_message(edge_stack: EdgeStack) -> None:
+    """/openapi.json's description has a WebSocket protocol section naming every message."""
+    async with httpx.AsyncClient(base_url=edge_stack.api) as http:
+        description = (await http.get("/openapi.json")).json()["info"]["description"]
+    assert "## WebSocket protocol" in description
+    missing = [kind.value for kind in MessageType if f"**`{kind.value}`**" not in description]
+    assert missing == []
