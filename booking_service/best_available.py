@@ -19,6 +19,9 @@ run may, when the buyer allows it, spread over neighbouring rows of one zone (ro
 r+1, …, one part per row, as few rows as possible), each part a window that obeys the
 same rules; the split whose seats' centroid is nearest the focal point wins.
 
+Buyers who race for the same seats and lose choose again among the few best windows
+(``spread``) rather than all the very best, so a crowd does not collide on every retry.
+
 A chooser is built once per layout (``chooser_of``) and ranks the windows of each
 (size, category, accessible) once, on first use; choosing is then a scan of ranked
 windows against the free seats. It does no I/O.
@@ -29,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import random
 import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -110,8 +114,19 @@ class SeatChooser:
                 f"(categories: {names})"
             )
 
-    def choose(self, free: Sequence[bool], group: Group) -> list[str]:
+    def choose(
+        self,
+        free: Sequence[bool],
+        group: Group,
+        *,
+        spread: int = 1,
+        rng: random.Random | None = None,
+    ) -> list[str]:
         """The best seats for ``group`` among the free ones, in layout order.
+
+        With ``spread`` over 1, one of the ``spread`` best windows that fit, drawn by
+        ``rng``: buyers who lost the same seats to each other, choosing again at once,
+        then mostly choose different seats instead of colliding again.
 
         Raises InvalidRequest for an unknown category and NoSeatsFit, with a sentence
         saying why, when no seats fit: none or too few free, or none together (with a
@@ -119,13 +134,27 @@ class SeatChooser:
         """
         self.check(group)
         ranked = self._rank(group.quantity, group.category, group.accessible)
-        for window in ranked.windows:
-            if self._fits(window, free):
-                return self._ids([window])
+        fitting = itertools.islice((w for w in ranked.windows if self._fits(w, free)), spread)
+        best = list(fitting)
+        if best:
+            return self._ids([(rng or random).choice(best) if spread > 1 else best[0]])
         split = self._split(free, group) if group.quantity > 1 else None
         if split is not None and group.allow_split:
             return self._ids(split)
         raise NoSeatsFit(self._why(free, group, ranked, splittable=split is not None))
+
+    def stranded(self, free: Sequence[bool]) -> list[str]:
+        """The free seats left on their own in their run: between taken seats, or
+        between a taken seat and the run's end (layout order)."""
+        lone = []
+        for start, end in self._runs:
+            for i in range(start, end):
+                left = i > start and free[i - 1]
+                right = i + 1 < end and free[i + 1]
+                hemmed = i > start or i + 1 < end
+                if free[i] and hemmed and not left and not right:
+                    lone.append(self._seats[i].id)
+        return lone
 
     def _ids(self, windows: list[_Window]) -> list[str]:
         indices = sorted(i for w in windows for i in range(w.start, w.start + w.size))

@@ -120,7 +120,7 @@ class CartStore:
 
     async def add_best(
         self,
-        choose: Callable[[list[bool]], list[str]],
+        choose: Callable[[list[bool], int], list[str]],
         *,
         attempts: int,
         user_id: str,
@@ -130,10 +130,11 @@ class CartStore:
         """Hold the seats ``choose`` picks from the venue as it is now, all or none.
 
         ``choose`` gets one flag per layout seat (free: available and not blocked) and
-        returns the seat ids to hold, or raises. When a chosen seat was taken, booked or
-        blocked between the read and the hold, nothing is held and the venue is read
-        and ``choose`` asked again, ``attempts`` times in all before SellingFast. A seat
-        the owner must wait for (cooldown) counts as taken for the rest of the call.
+        the attempt (1, 2, …), and returns the seat ids to hold, or raises. When a
+        chosen seat was taken, booked or blocked between the read and the hold, nothing
+        is held and the venue is read and ``choose`` asked again, ``attempts`` times in
+        all before SellingFast. A seat the owner must wait for (cooldown) counts as
+        taken for the rest of the call.
         Every other refusal of ``add`` (the cap, the sale state) is raised as it is.
         """
         layout = self._store.layout
@@ -142,7 +143,7 @@ class CartStore:
             free = await self._free()
             for index in waiting:
                 free[index] = False
-            seat_ids = choose(free)
+            seat_ids = choose(free, attempt)
             try:
                 held = await self.add(seat_ids, user_id=user_id, owner=owner, holder=holder)
             except ReholdCooldown as exc:

@@ -113,6 +113,14 @@ def test_chooser_never_strands_a_single_seat() -> None:
     assert seats.choose(free_except(layout, *layout.seat_ids[5:]), Group(2)) == ["A1", "A2"]
 
 
+def test_chooser_names_the_seats_stranded_in_their_runs() -> None:
+    """A free seat is stranded between taken seats or a taken seat and its run's end."""
+    row = [*evenly(4), 200, *evenly(3, start=400)]  # runs A1-A4, A5 alone, A6-A8
+    seats, layout = chooser(plan([row]))
+    assert seats.stranded(free_except(layout)) == []
+    assert seats.stranded(free_except(layout, "A2", "A7")) == ["A1", "A6", "A8"]
+
+
 def test_chooser_leaves_a_seat_stranded_already_as_it_was() -> None:
     """A lone free seat already stranded elsewhere in the run does not rule a choice out."""
     seats, layout = chooser(plan([evenly(7)], focal={"x": 60, "y": 0}))
