@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -241,3 +242,16 @@ async def test_chooser_of_builds_one_chooser_per_layout() -> None:
     assert await chooser_of(layout, value.to_json()) is first
     other = SeatLayout.from_plan(value)
     assert await chooser_of(other, value.to_json()) is not first
+
+
+def test_chooser_spreads_a_retry_over_the_few_best_windows() -> None:
+    """With spread n, the choice is one of the n best windows that fit, drawn at random."""
+    seats, layout = chooser(grid_plan(3, 10))
+    free = free_except(layout)
+    best = seats.choose(free, Group(2))
+    drawn = {
+        tuple(seats.choose(free, Group(2), spread=2, rng=random.Random(seed))) for seed in range(40)
+    }
+    assert tuple(best) in drawn
+    assert len(drawn) == 2
+    assert seats.choose(free, Group(2), spread=1) == best
