@@ -10,18 +10,36 @@ never in two carts and a multi-seat add takes every seat or none.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import orjson
 
-from booking_service.errors import BookingError, CartEmpty, CartExtended, SeatNotFound, SeatTaken
+from booking_service.errors import (
+    BookingError,
+    CartEmpty,
+    CartExtended,
+    ReholdCooldown,
+    SeatAlreadyBooked,
+    SeatNotForSale,
+    SeatNotFound,
+    SeatTaken,
+    SellingFast,
+)
 from booking_service.seats import Change, SeatStore, redis_errors
-from shared.constants import ChangeType
+from shared.constants import ChangeType, SeatStatus
 
-__all__ = ["Cart", "CartStore", "HeldSeats"]
+__all__ = ["BestHeld", "Cart", "CartStore", "HeldSeats"]
+
+# Refusals of a seat another buyer took between reading the venue and holding it.
+_LOST_RACE = (SeatTaken, SeatAlreadyBooked, SeatNotForSale)
+
+# Best-available choices on one event take turns within a process (see add_best).
+_TURNS: WeakKeyDictionary[SeatStore, asyncio.Lock] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,16 @@ class HeldSeats:
     """What one add committed: its changes in version order."""
 
     changes: list[Change]
+
+
+@dataclass(frozen=True, slots=True)
+class BestHeld:
+    """What one best-available add committed: the seats chosen (layout order), its
+    changes in version order and how many times it chose (1 when no one got in the way)."""
+
+    seat_ids: list[str]
+    changes: list[Change]
+    attempts: int
 
 
 class CartStore:
@@ -94,6 +122,56 @@ class CartStore:
                 for kind, changed, user, version, seat_json in changes
             ]
         )
+
+    async def add_best(
+        self,
+        choose: Callable[[list[bool], int], list[str]],
+        *,
+        attempts: int,
+        user_id: str,
+        owner: str,
+        holder: str,
+    ) -> BestHeld:
+        """Hold the seats ``choose`` picks from the venue as it is now, all or none.
+
+        ``choose`` gets one flag per layout seat (free: available and not blocked) and
+        the attempt (1, 2, …), and returns the seat ids to hold, or raises. When a
+        chosen seat was taken, booked or blocked between the read and the hold, nothing
+        is held and the venue is read and ``choose`` asked again, ``attempts`` times in
+        all before SellingFast. A seat the owner must wait for (cooldown) counts as
+        taken for the rest of the call. Every other refusal of ``add`` (the cap, the
+        sale state) is raised as it is.
+        """
+        layout = self._store.layout
+        # Calls of this process take turns from read to hold: two choosing from the same
+        # read would pick the same seats (one loses the race) or seats that, held
+        # together, strand one between them. Other processes and seat-by-seat buyers
+        # still race; the hold script keeps that safe and the retries make it succeed.
+        turn = _TURNS.setdefault(self._store, asyncio.Lock())
+        waiting: set[int] = set()
+        for attempt in range(1, attempts + 1):
+            try:
+                async with turn:
+                    free = await self._free()
+                    for index in waiting:
+                        free[index] = False
+                    seat_ids = choose(free, attempt)
+                    held = await self.add(seat_ids, user_id=user_id, owner=owner, holder=holder)
+            except ReholdCooldown as exc:
+                waiting.add(layout.seat_ids.index(exc.seat_id or seat_ids[0]))
+            except _LOST_RACE:
+                continue
+            else:
+                return BestHeld(seat_ids, held.changes, attempt)
+        raise SellingFast("Seats are selling fast; please try again")
+
+    async def _free(self) -> list[bool]:
+        """One flag per layout seat, at one version: available and not blocked."""
+        snapshot = await self._store.snapshot()
+        return [
+            seat["status"] == SeatStatus.AVAILABLE and not seat.get("blocked", False)
+            for seat in orjson.loads(snapshot.seats_json)
+        ]
 
     async def read(self, *, owner: str) -> Cart:
         """The owner's cart as it is now (no seats and no deadline when it has none)."""

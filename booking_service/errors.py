@@ -23,6 +23,8 @@
      │    ├── CartEmpty               checkout of a cart that holds nothing
      │    ├── CartExtended            the cart's one checkout extension is used
      │    ├── OrderCancelled          the order is cancelled already
+     │    ├── NoSeatsFit              best available found no free seats for the group
+     │    ├── SellingFast             best available lost every retry to other buyers
      │    └── SalesNotOpen            the event is scheduled or closed
      ├── PayloadTooLarge         413  the body is over the limit
      ├── UnsupportedMediaType    415  a write whose body is not declared as JSON
@@ -45,6 +47,7 @@ __all__ = [
     "HoldNotYours",
     "InvalidRequest",
     "InvalidSession",
+    "NoSeatsFit",
     "OperatorRequired",
     "OrderCancelled",
     "OrderNotFound",
@@ -58,6 +61,7 @@ __all__ = [
     "SeatNotFound",
     "SeatNotHeld",
     "SeatTaken",
+    "SellingFast",
     "SessionRequired",
     "StoreUnavailable",
     "UnsupportedMediaType",
@@ -152,6 +156,14 @@ class CartExtended(SeatConflict):
 
 
 class OrderCancelled(SeatConflict):
+    pass
+
+
+class NoSeatsFit(SeatConflict):
+    pass
+
+
+class SellingFast(SeatConflict):
     pass
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "CART_SERVER_FRAMES",
     "AddToCartData",
     "BestAvailableData",
+    "BestAvailableRequest",
     "BookCartData",
     "BookCartResponse",
     "CartBody",
@@ -106,6 +107,25 @@ class HoldsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     seat_ids: list[Annotated[str, SEAT_ID_FIELD]] = Field(min_length=1, examples=[["A1", "A2"]])
+    user_id: str | None = Field(None, pattern=USER_ID_PATTERN, examples=["user123"])
+    session_token: str | None = Field(None, min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
+
+
+class BestAvailableRequest(BaseModel):
+    """Body of ``POST /api/events/{id}/holds/best``: hold the best free seats for a group.
+
+    ``quantity`` seats side by side in one row (MAX_HOLDS_PER_SESSION at most), of
+    ``category`` if given; ``accessible`` asks for wheelchair and companion seats (at
+    least one wheelchair seat), otherwise wheelchair seats are never picked;
+    ``allow_split`` lets a group that fits in no row spread over neighbouring rows.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    quantity: int = Field(ge=1, examples=[4])
+    category: str | None = Field(None, min_length=1, max_length=100, examples=["Stalls"])
+    accessible: bool = False
+    allow_split: bool = False
     user_id: str | None = Field(None, pattern=USER_ID_PATTERN, examples=["user123"])
     session_token: str | None = Field(None, min_length=1, max_length=SESSION_TOKEN_MAX_LENGTH)
 

@@ -158,12 +158,17 @@ class Zone(_Model):
 
 
 class Plan(_Model):
-    """A whole seating plan: its categories and its zones, in the order they are listed."""
+    """A whole seating plan: its categories and its zones, in the order they are listed.
+
+    ``focal_point``, when given, is where the audience looks (absolute plan
+    coordinates); best available ranks seats by their distance from it.
+    """
 
     name: str
     size: Size
     categories: list[Category]
     zones: list[Zone]
+    focal_point: Point | None = None
 
     def to_json(self) -> bytes:
         """The plan as compact JSON, leaving out what is at its default (a seat's radius 10)."""
