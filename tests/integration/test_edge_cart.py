@@ -235,3 +235,39 @@ async def test_openapi_describes_every_websocket_message(edge_stack: EdgeStack) 
     assert "## WebSocket protocol" in description
     missing = [kind.value for kind in MessageType if f"**`{kind.value}`**" not in description]
     assert missing == []
+
+
+async def test_cart_best_available_picks_seats_together(edge_stack: EdgeStack) -> None:
+    """BEST_AVAILABLE holds the best seats side by side in one row; the response names
+    them and carries the cart, CART follows; refusals say why and name no seat."""
+    async with EdgeClient.connect(edge_stack.ws_url(0)) as client:
+        await subscribed(client, user_id="bea")
+        best = await cart_command(client, "BEST_AVAILABLE", quantity=3)
+        CartResponse.model_validate(best)
+        assert best["success"] is True, best
+        chosen = best["data"]["seat_ids"]
+        assert best["message"] == f"Best available: {', '.join(chosen)} added to your cart"
+        assert sorted(seat_ids(best["data"]["cart"])) == sorted(chosen)
+        seats = {seat["id"]: seat for seat in best["data"]["cart"]["seats"]}
+        rows = {seats[seat_id]["row"] for seat_id in chosen}
+        columns = sorted(seats[seat_id]["col"] for seat_id in chosen)
+        assert len(rows) == 1
+        assert columns == list(range(columns[0], columns[0] + 3))
+        await client.wait_for(
+            lambda: types_after(client, "BEST_AVAILABLE_RESPONSE")[:1] == ["CART"]
+        )
+        assert last_cart(client) == best["data"]["cart"]
+        too_many = await cart_command(client, "BEST_AVAILABLE", quantity=40)
+        assert too_many["success"] is False
+        assert too_many["message"] == "Field 'quantity' must be at most 6"
+        assert too_many["data"] == {"seat_id": None}
+        unknown = await cart_command(client, "BEST_AVAILABLE", quantity=2, category="Balcony")
+        assert unknown["success"] is False
+        assert "Balcony" in unknown["message"]
+        split = await cart_command(client, "BEST_AVAILABLE", quantity=3, allow_split=True)
+        assert split["success"] is True, split
+        assert len(split["data"]["cart"]["seats"]) == 6
+        await client.wait_for(
+            lambda: types_after(client, "BEST_AVAILABLE_RESPONSE")[:1] == ["CART"]
+        )
+        assert last_cart(client) == split["data"]["cart"]
