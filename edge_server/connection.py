@@ -365,5 +365,6 @@ class ClientConnection:
         for a command's reply to hand out, where the client can pick it up."""
         if self._token is None:
             raise BookingUnavailable("No session yet")
+        self._context.stats.cart_reads += 1
         body = await self._context.booking.cart(self._event.event_id, self._token)
         return without_token(body)[0]
