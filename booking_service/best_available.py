@@ -138,10 +138,13 @@ class SeatChooser:
         best = list(fitting)
         if best:
             return self._ids([(rng or random).choice(best) if spread > 1 else best[0]])
+        count = self._free_count(free, group, ranked)
+        if count < group.quantity:
+            raise NoSeatsFit(self._why(group, count, splittable=False))
         split = self._split(free, group) if group.quantity > 1 else None
         if split is not None and group.allow_split:
             return self._ids(split)
-        raise NoSeatsFit(self._why(free, group, ranked, splittable=split is not None))
+        raise NoSeatsFit(self._why(group, count, splittable=split is not None))
 
     def stranded(self, free: Sequence[bool]) -> list[str]:
         """The free seats left on their own in their run: between taken seats, or
@@ -163,7 +166,8 @@ class SeatChooser:
     def _fits(self, window: _Window, free: Sequence[bool]) -> bool:
         """Every seat of the window is free and it strands no single free seat."""
         start, end = window.start, window.start + window.size
-        if not all(free[i] for i in range(start, end)):
+        # Most windows a scan passes have their first seat taken: check it on its own.
+        if not free[start] or not all(free[i] for i in range(start + 1, end)):
             return False
         first, last = window.run_start, window.run_end - 1
         left, right = start - 1, end
@@ -174,8 +178,12 @@ class SeatChooser:
     def _split(self, free: Sequence[bool], group: Group) -> list[_Window] | None:
         """The best split of the group over as few neighbouring rows as fit, or None."""
         best_in: dict[tuple[_RowKey, int], _Window | None] = {}
+        # Rows with fewer free seats than a part are skipped without a scan.
+        free_in = {row: sum(1 for i in indices if free[i]) for row, indices in self._rows.items()}
 
         def best_window(row: _RowKey, size: int) -> _Window | None:
+            if free_in.get(row, 0) < size:
+                return None
             if (row, size) not in best_in:
                 ranked = self._rank(size, group.category, group.accessible).by_row.get(row, [])
                 best_in[row, size] = next((w for w in ranked if self._fits(w, free)), None)
@@ -199,15 +207,20 @@ class SeatChooser:
                 return found[1]
         return None
 
-    def _why(self, free: Sequence[bool], group: Group, ranked: _Ranked, *, splittable: bool) -> str:
-        """Why no seats fit the group, as the refusal's sentence."""
-        where = f" in {group.category}" if group.category else ""
-        kind = "accessible seat" if group.accessible else "seat"
+    def _free_count(self, free: Sequence[bool], group: Group, ranked: _Ranked) -> int:
+        """How many free seats the group could have (0 for an accessible group when no
+        free seat among them is a wheelchair seat)."""
         count = sum(1 for i in ranked.eligible if free[i])
         if group.accessible and not any(
             free[i] and _WHEELCHAIR in self._seats[i].marks for i in ranked.eligible
         ):
-            count = 0
+            return 0
+        return count
+
+    def _why(self, group: Group, count: int, *, splittable: bool) -> str:
+        """Why no seats fit the group (``count`` of its seats free), as a sentence."""
+        where = f" in {group.category}" if group.category else ""
+        kind = "accessible seat" if group.accessible else "seat"
         quantity = group.quantity
         if count == 0:
             return f"No {kind}s are available{where}"
@@ -360,5 +373,8 @@ async def chooser_of(layout: SeatLayout, plan_json: bytes) -> SeatChooser:
     chooser = _CHOOSERS.get(layout)
     if chooser is None:
         plan = await asyncio.to_thread(Plan.model_validate_json, plan_json)
-        chooser = _CHOOSERS.setdefault(layout, SeatChooser(layout, focal_point(plan)))
+        # Another call may have built it meanwhile: keep the first.
+        chooser = _CHOOSERS.get(layout) or _CHOOSERS.setdefault(
+            layout, SeatChooser(layout, focal_point(plan))
+        )
     return chooser
