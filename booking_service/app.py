@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from importlib import resources
 from typing import Any, cast
 
 from fastapi import FastAPI
@@ -28,7 +29,7 @@ from booking_service.sweeper import run_sweeper
 from shared.config import BookingSettings
 from shared.logging import configure_logging
 
-__all__ = ["BookingApp", "app_from_environment", "create_app"]
+__all__ = ["BookingApp", "app_from_environment", "create_app", "websocket_protocol"]
 
 logger = logging.getLogger(__name__)
 
@@ -108,11 +109,20 @@ class BookingApp:
 def _openapi(api: FastAPI) -> dict[str, Any]:
     if api.openapi_schema is None:
         schema = get_openapi(
-            title=api.title, version=api.version, summary=api.summary, routes=api.routes
+            title=api.title,
+            version=api.version,
+            summary=api.summary,
+            description=api.description,
+            routes=api.routes,
         )
         schema["paths"] = {**openapi_paths(), **schema["paths"]}
         api.openapi_schema = schema
     return api.openapi_schema
+
+
+def websocket_protocol() -> str:
+    """The edges' WebSocket protocol in Markdown, as ``/docs`` shows it beside the REST calls."""
+    return resources.files("shared").joinpath("websocket_protocol.md").read_text("utf-8")
 
 
 def create_app(settings: BookingSettings) -> BookingApp:
@@ -129,6 +139,7 @@ def create_app(settings: BookingSettings) -> BookingApp:
         title="Seat booking service",
         version="1.0",
         summary="Atomic seat holds and bookings for any number of events, with changes on NATS.",
+        description=websocket_protocol(),
         lifespan=lifespan,
     )
     install_handlers(api)

@@ -19,6 +19,9 @@ run may, when the buyer allows it, spread over neighbouring rows of one zone (ro
 r+1, …, one part per row, as few rows as possible), each part a window that obeys the
 same rules; the split whose seats' centroid is nearest the focal point wins.
 
+Buyers who race for the same seats and lose choose again among the few best windows
+(``spread``) rather than all the very best, so a crowd does not collide on every retry.
+
 A chooser is built once per layout (``chooser_of``) and ranks the windows of each
 (size, category, accessible) once, on first use; choosing is then a scan of ranked
 windows against the free seats. It does no I/O.
@@ -29,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import random
 import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -110,8 +114,19 @@ class SeatChooser:
                 f"(categories: {names})"
             )
 
-    def choose(self, free: Sequence[bool], group: Group) -> list[str]:
+    def choose(
+        self,
+        free: Sequence[bool],
+        group: Group,
+        *,
+        spread: int = 1,
+        rng: random.Random | None = None,
+    ) -> list[str]:
         """The best seats for ``group`` among the free ones, in layout order.
+
+        With ``spread`` over 1, one of the ``spread`` best windows that fit, drawn by
+        ``rng``: buyers who lost the same seats to each other, choosing again at once,
+        then mostly choose different seats instead of colliding again.
 
         Raises InvalidRequest for an unknown category and NoSeatsFit, with a sentence
         saying why, when no seats fit: none or too few free, or none together (with a
@@ -119,13 +134,30 @@ class SeatChooser:
         """
         self.check(group)
         ranked = self._rank(group.quantity, group.category, group.accessible)
-        for window in ranked.windows:
-            if self._fits(window, free):
-                return self._ids([window])
+        fitting = itertools.islice((w for w in ranked.windows if self._fits(w, free)), spread)
+        best = list(fitting)
+        if best:
+            return self._ids([(rng or random).choice(best) if spread > 1 else best[0]])
+        count = self._free_count(free, group, ranked)
+        if count < group.quantity:
+            raise NoSeatsFit(self._why(group, count, splittable=False))
         split = self._split(free, group) if group.quantity > 1 else None
         if split is not None and group.allow_split:
             return self._ids(split)
-        raise NoSeatsFit(self._why(free, group, ranked, splittable=split is not None))
+        raise NoSeatsFit(self._why(group, count, splittable=split is not None))
+
+    def stranded(self, free: Sequence[bool]) -> list[str]:
+        """The free seats left on their own in their run: between taken seats, or
+        between a taken seat and the run's end (layout order)."""
+        lone = []
+        for start, end in self._runs:
+            for i in range(start, end):
+                left = i > start and free[i - 1]
+                right = i + 1 < end and free[i + 1]
+                hemmed = i > start or i + 1 < end
+                if free[i] and hemmed and not left and not right:
+                    lone.append(self._seats[i].id)
+        return lone
 
     def _ids(self, windows: list[_Window]) -> list[str]:
         indices = sorted(i for w in windows for i in range(w.start, w.start + w.size))
@@ -134,7 +166,8 @@ class SeatChooser:
     def _fits(self, window: _Window, free: Sequence[bool]) -> bool:
         """Every seat of the window is free and it strands no single free seat."""
         start, end = window.start, window.start + window.size
-        if not all(free[i] for i in range(start, end)):
+        # Most windows a scan passes have their first seat taken: check it on its own.
+        if not free[start] or not all(free[i] for i in range(start + 1, end)):
             return False
         first, last = window.run_start, window.run_end - 1
         left, right = start - 1, end
@@ -145,8 +178,12 @@ class SeatChooser:
     def _split(self, free: Sequence[bool], group: Group) -> list[_Window] | None:
         """The best split of the group over as few neighbouring rows as fit, or None."""
         best_in: dict[tuple[_RowKey, int], _Window | None] = {}
+        # Rows with fewer free seats than a part are skipped without a scan.
+        free_in = {row: sum(1 for i in indices if free[i]) for row, indices in self._rows.items()}
 
         def best_window(row: _RowKey, size: int) -> _Window | None:
+            if free_in.get(row, 0) < size:
+                return None
             if (row, size) not in best_in:
                 ranked = self._rank(size, group.category, group.accessible).by_row.get(row, [])
                 best_in[row, size] = next((w for w in ranked if self._fits(w, free)), None)
@@ -170,15 +207,20 @@ class SeatChooser:
                 return found[1]
         return None
 
-    def _why(self, free: Sequence[bool], group: Group, ranked: _Ranked, *, splittable: bool) -> str:
-        """Why no seats fit the group, as the refusal's sentence."""
-        where = f" in {group.category}" if group.category else ""
-        kind = "accessible seat" if group.accessible else "seat"
+    def _free_count(self, free: Sequence[bool], group: Group, ranked: _Ranked) -> int:
+        """How many free seats the group could have (0 for an accessible group when no
+        free seat among them is a wheelchair seat)."""
         count = sum(1 for i in ranked.eligible if free[i])
         if group.accessible and not any(
             free[i] and _WHEELCHAIR in self._seats[i].marks for i in ranked.eligible
         ):
-            count = 0
+            return 0
+        return count
+
+    def _why(self, group: Group, count: int, *, splittable: bool) -> str:
+        """Why no seats fit the group (``count`` of its seats free), as a sentence."""
+        where = f" in {group.category}" if group.category else ""
+        kind = "accessible seat" if group.accessible else "seat"
         quantity = group.quantity
         if count == 0:
             return f"No {kind}s are available{where}"
@@ -331,5 +373,8 @@ async def chooser_of(layout: SeatLayout, plan_json: bytes) -> SeatChooser:
     chooser = _CHOOSERS.get(layout)
     if chooser is None:
         plan = await asyncio.to_thread(Plan.model_validate_json, plan_json)
-        chooser = _CHOOSERS.setdefault(layout, SeatChooser(layout, focal_point(plan)))
+        # Another call may have built it meanwhile: keep the first.
+        chooser = _CHOOSERS.get(layout) or _CHOOSERS.setdefault(
+            layout, SeatChooser(layout, focal_point(plan))
+        )
     return chooser

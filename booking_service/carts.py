@@ -10,10 +10,12 @@ never in two carts and a multi-seat add takes every seat or none.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import orjson
 
@@ -35,6 +37,9 @@ __all__ = ["BestHeld", "Cart", "CartStore", "HeldSeats"]
 
 # Refusals of a seat another buyer took between reading the venue and holding it.
 _LOST_RACE = (SeatTaken, SeatAlreadyBooked, SeatNotForSale)
+
+# Best-available choices on one event take turns within a process (see add_best).
+_TURNS: WeakKeyDictionary[SeatStore, asyncio.Lock] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +125,7 @@ class CartStore:
 
     async def add_best(
         self,
-        choose: Callable[[list[bool]], list[str]],
+        choose: Callable[[list[bool], int], list[str]],
         *,
         attempts: int,
         user_id: str,
@@ -130,21 +135,28 @@ class CartStore:
         """Hold the seats ``choose`` picks from the venue as it is now, all or none.
 
         ``choose`` gets one flag per layout seat (free: available and not blocked) and
-        returns the seat ids to hold, or raises. When a chosen seat was taken, booked or
-        blocked between the read and the hold, nothing is held and the venue is read
-        and ``choose`` asked again, ``attempts`` times in all before SellingFast. A seat
-        the owner must wait for (cooldown) counts as taken for the rest of the call.
-        Every other refusal of ``add`` (the cap, the sale state) is raised as it is.
+        the attempt (1, 2, …), and returns the seat ids to hold, or raises. When a
+        chosen seat was taken, booked or blocked between the read and the hold, nothing
+        is held and the venue is read and ``choose`` asked again, ``attempts`` times in
+        all before SellingFast. A seat the owner must wait for (cooldown) counts as
+        taken for the rest of the call. Every other refusal of ``add`` (the cap, the
+        sale state) is raised as it is.
         """
         layout = self._store.layout
+        # Calls of this process take turns from read to hold: two choosing from the same
+        # read would pick the same seats (one loses the race) or seats that, held
+        # together, strand one between them. Other processes and seat-by-seat buyers
+        # still race; the hold script keeps that safe and the retries make it succeed.
+        turn = _TURNS.setdefault(self._store, asyncio.Lock())
         waiting: set[int] = set()
         for attempt in range(1, attempts + 1):
-            free = await self._free()
-            for index in waiting:
-                free[index] = False
-            seat_ids = choose(free)
             try:
-                held = await self.add(seat_ids, user_id=user_id, owner=owner, holder=holder)
+                async with turn:
+                    free = await self._free()
+                    for index in waiting:
+                        free[index] = False
+                    seat_ids = choose(free, attempt)
+                    held = await self.add(seat_ids, user_id=user_id, owner=owner, holder=holder)
             except ReholdCooldown as exc:
                 waiting.add(layout.seat_ids.index(exc.seat_id or seat_ids[0]))
             except _LOST_RACE:

@@ -178,13 +178,6 @@ class CartFollower:
         self._pending.clear()
         self._stale = False
 
-    def rekey(self, holder: str | None) -> None:
-        """The connection's session changed: follow ``holder``'s cart from now on."""
-        if holder != self.holder and self._index is not None:
-            self.follow(self._index, holder)
-        else:
-            self.holder = holder
-
     def exclusive(self) -> AbstractAsyncContextManager[None]:
         """Hold while a command runs: no re-read sends ``CART`` until it is released."""
         return self._lock

@@ -235,7 +235,7 @@ class ClientConnection:
         if event is None:
             return
         self._event = watchers.join(event, self._connection, compact=command.compact)
-        self._cart.follow(self._event.carts, self._holder)
+        self._follow_cart()
         # No await between joining and reading the state to write (see module docstring).
         state = self._event.state_for(self._connection)
         if state is not None:
@@ -276,7 +276,7 @@ class ClientConnection:
         """Keep a token that could not be checked: the client does not lose its session,
         and every command is verified by the booking service anyway."""
         self._token, self._user_id, self._holder = token, None, None
-        self._cart.rekey(None)
+        self._follow_cart()
 
     async def _start_session(self, user_id: str | None) -> None:
         session = await self._context.booking.start_session(user_id)
@@ -285,6 +285,10 @@ class ClientConnection:
 
     def _adopt(self, session: NewSession) -> None:
         self._token, self._user_id, self._holder = session.token, session.user_id, session.holder
+        self._follow_cart()
+
+    def _follow_cart(self) -> None:
+        """Follow the cart of the connection's session on the event it watches."""
         self._cart.follow(self._event.carts, self._holder)
 
     def _keep_renewed(self, token: str | None, data: dict[str, object]) -> None:
@@ -361,5 +365,6 @@ class ClientConnection:
         for a command's reply to hand out, where the client can pick it up."""
         if self._token is None:
             raise BookingUnavailable("No session yet")
+        self._context.stats.cart_reads += 1
         body = await self._context.booking.cart(self._event.event_id, self._token)
         return without_token(body)[0]

@@ -36,6 +36,8 @@ class Stats:
     abusive_clients_closed: int = 0
     resyncs: int = 0
     invalid_changes: int = 0
+    # Carts read from the booking service (after SUBSCRIBE, BOOK_CART and changes).
+    cart_reads: int = 0
     started: float = field(default_factory=time.monotonic)
     started_ms: int = field(default_factory=_now_ms)
     last_broadcast_ms: int | None = None
@@ -78,6 +80,7 @@ class Stats:
             "abusive_clients_closed": self.abusive_clients_closed,
             "resyncs": self.resyncs,
             "invalid_changes": self.invalid_changes,
+            "cart_reads": self.cart_reads,
             "venue_version": version,
             "watchers": watchers if watchers is not None else {},
             "nats_connected": nats_connected,

@@ -211,7 +211,7 @@ class BestAvailableData(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     quantity: int = Field(ge=1)
-    category: str | None = Field(None, min_length=1)
+    category: str | None = Field(None, min_length=1, max_length=100)
     accessible: bool = False
     allow_split: bool = False
     user_id: str | None = _CLAIMED_USER_ID

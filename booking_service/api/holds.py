@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
@@ -204,9 +203,14 @@ async def add_best(
     chooser = await chooser_of(event.store.layout, event.plan_json)
     group = Group(body.quantity, body.category, body.accessible, body.allow_split)
     chooser.check(group)
+
+    def choose(free: list[bool], attempt: int) -> list[str]:
+        # After each lost race, choose among twice as many of the best windows.
+        return chooser.choose(free, group, spread=2 ** (attempt - 1))
+
     try:
         best = await _carts(services, event).add_best(
-            partial(chooser.choose, group=group),
+            choose,
             attempts=BEST_AVAILABLE_ATTEMPTS,
             user_id=who.user_id,
             owner=who.owner,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -111,6 +112,14 @@ def test_chooser_never_strands_a_single_seat() -> None:
     assert seats.choose(free_except(layout, "A1"), Group(3)) == ["B1", "B2", "B3"]
     # A pair: A2-A3 and A3-A4 would each strand a seat at a run's end.
     assert seats.choose(free_except(layout, *layout.seat_ids[5:]), Group(2)) == ["A1", "A2"]
+
+
+def test_chooser_names_the_seats_stranded_in_their_runs() -> None:
+    """A free seat is stranded between taken seats or a taken seat and its run's end."""
+    row = [*evenly(4), 200, *evenly(3, start=400)]  # runs A1-A4, A5 alone, A6-A8
+    seats, layout = chooser(plan([row]))
+    assert seats.stranded(free_except(layout)) == []
+    assert seats.stranded(free_except(layout, "A2", "A7")) == ["A1", "A6", "A8"]
 
 
 def test_chooser_leaves_a_seat_stranded_already_as_it_was() -> None:
@@ -233,3 +242,16 @@ async def test_chooser_of_builds_one_chooser_per_layout() -> None:
     assert await chooser_of(layout, value.to_json()) is first
     other = SeatLayout.from_plan(value)
     assert await chooser_of(other, value.to_json()) is not first
+
+
+def test_chooser_spreads_a_retry_over_the_few_best_windows() -> None:
+    """With spread n, the choice is one of the n best windows that fit, drawn at random."""
+    seats, layout = chooser(grid_plan(3, 10))
+    free = free_except(layout)
+    best = seats.choose(free, Group(2))
+    drawn = {
+        tuple(seats.choose(free, Group(2), spread=2, rng=random.Random(seed))) for seed in range(40)
+    }
+    assert tuple(best) in drawn
+    assert len(drawn) == 2
+    assert seats.choose(free, Group(2), spread=1) == best

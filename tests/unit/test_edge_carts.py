@@ -197,14 +197,30 @@ async def test_cart_follower_close_leaves_the_index_empty() -> None:
     assert session.reads == 0
 
 
-async def test_cart_follower_rekey_follows_the_new_session_only() -> None:
+async def test_cart_follower_follow_again_follows_the_new_session_only() -> None:
     """After the connection's session changes, the old holder's changes concern it no more."""
     index = CartIndex()
     session = Session(index, "h-old", cart_of(held("A1", "h-new")))
-    session.follower.rekey("h-new")
+    session.follower.follow(index, "h-new")
     index.on_change(change(held("A9", "h-old")))
     await settle()
     assert session.reads == 0
     index.on_change(change(held("A1", "h-new")))
     await settle()
     assert session.reads == 1
+
+
+async def test_cart_follower_moved_to_another_event_drops_a_read_in_flight() -> None:
+    """A re-read that was under way when the connection switched events sends nothing."""
+    index, other = CartIndex(), CartIndex()
+    session = Session(index, "h-alice", cart_of(held("A1", "h-alice")))
+    await session.follower.deliver(cart_of())
+    session.gate = asyncio.Event()
+    index.on_change(change(held("A1", "h-alice")))
+    await settle()
+    session.follower.follow(other, "h-alice")
+    session.gate.set()
+    await settle()
+    assert session.reads == 1
+    assert len(session.sent) == 1
+    assert not index

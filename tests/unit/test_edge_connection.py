@@ -396,7 +396,8 @@ def cart_message(kind: str, **data: Any) -> dict[str, Any]:
 async def test_connection_subscribe_sends_the_cart_after_the_state() -> None:
     """A fresh session gets an empty CART without a call; a resumed one gets its cart."""
     booking = FakeBooking()
-    fresh = await converse(booking, subscribe())
+    edge = FakeEdge(booking)
+    fresh = await edge.converse(subscribe())
     assert [frame["type"] for frame in fresh.sent][-2:] == ["VENUE_STATE", "CART"]
     assert fresh.of_type("CART") == [
         {
@@ -407,10 +408,12 @@ async def test_connection_subscribe_sends_the_cart_after_the_state() -> None:
             "extended": False,
         }
     ]
+    assert edge.context.stats.cart_reads == 0
     booking.carts[("main", "holder-made-up")] = ["A2"]
-    resumed = await converse(booking, subscribe(session_token="token-1"))
+    resumed = await edge.converse(subscribe(session_token="token-1"))
     (cart,) = resumed.of_type("CART")
     assert [seat["id"] for seat in cart["seats"]] == ["A2"]
+    assert edge.context.stats.cart_reads == 1
 
 
 async def test_connection_add_to_cart_answers_then_sends_the_cart() -> None:
