@@ -88,6 +88,7 @@ export class SeatBookingApp {
   #map = this.#venue.map;
   #cart = new CartPanel(
     {
+      root: byId('cart-panel'),
       title: byId('panel-title'),
       empty: byId('cart-empty'),
       seats: byId('cart-seats'),

@@ -22,6 +22,8 @@ export class CartPanel {
   #cart = { seats: [], extended: false };
   #ids = new Set();
   #busy = false;
+  /** The panel's control that had focus when a request went out. */
+  #focused = null;
 
   /**
    * @param {Object<string, HTMLElement>} els  the panel's elements, by the ids in index.html
@@ -65,10 +67,36 @@ export class CartPanel {
     return this.#ids.size;
   }
 
-  /** While a request is in flight the cart's buttons are off. */
+  /**
+   * While a request is in flight Checkout and Book are off (a seat's remove button stays
+   * on: its request waits its turn). The control that had focus is remembered: once the
+   * answer has been shown, focus moves on if the answer took that control away.
+   */
   setBusy(busy) {
+    if (busy && this.#els.root.contains(document.activeElement)) {
+      this.#focused = document.activeElement;
+    }
     this.#busy = busy;
     this.#syncButtons();
+    // The answer is shown in the same task as this call, so look once it has been.
+    if (!busy) queueMicrotask(() => this.#focusAfterAnswer());
+  }
+
+  /**
+   * If focus fell off the control that had it (turned off, hidden or gone), put it on
+   * what comes next: the name field after checkout, the confirmation after booking,
+   * else the cart's title.
+   */
+  #focusAfterAnswer() {
+    const was = this.#focused;
+    this.#focused = null;
+    const active = document.activeElement;
+    if (was === null || (active !== null && active !== document.body)) return;
+    const els = this.#els;
+    const next = [was, els.name, els.confirmation, els.title].find(
+      (el) => el.isConnected && !el.disabled && el.getClientRects().length > 0,
+    );
+    next?.focus();
   }
 
   /** The buyer's name and e-mail as typed, leaving out empty fields. */
@@ -81,14 +109,14 @@ export class CartPanel {
     return buyer;
   }
 
-  /** Show the cart the server sent; returns the ids of seats it no longer holds. */
+  /** Show the cart the server sent (null: an empty one). */
   show(cart) {
     const listed = Array.isArray(cart?.seats) ? cart.seats : [];
     const seats = listed.filter((seat) => typeof seat?.id === 'string');
-    const gone = [...this.#ids].filter((id) => !seats.some((seat) => seat.id === id));
+    const focused = document.activeElement?.dataset?.remove ?? null;
+    const before = [...this.#ids];
     this.#cart = { ...cart, seats };
     this.#ids = new Set(seats.map((seat) => seat.id));
-    const focusedSeat = document.activeElement?.dataset?.remove ?? null;
     this.#els.seats.replaceChildren(...seats.map((seat) => this.#item(seat.id)));
     this.#els.empty.hidden = seats.length > 0;
     this.#els.checkoutArea.hidden = seats.length === 0;
@@ -98,11 +126,10 @@ export class CartPanel {
     if (seats.length > 0 && deadline !== null) this.#countdown.run(deadline);
     else this.#countdown.stop();
     this.#syncButtons();
-    if (focusedSeat !== null) this.#refocus(focusedSeat);
-    return gone;
+    if (focused !== null) this.#refocus(focused, before.indexOf(focused));
   }
 
-  /** The order just booked: its reference, seats and total. */
+  /** The order just booked: its reference, seats and total; focus moves to it from the panel. */
   confirm(order) {
     const els = this.#els;
     els.confirmationRef.textContent = typeof order?.reference === 'string' ? order.reference : '';
@@ -116,6 +143,12 @@ export class CartPanel {
     );
     els.confirmationTotal.textContent = orderTotal(order);
     els.confirmation.hidden = false;
+    // Booked from the panel: focus goes to what was booked (the cart empties next).
+    const active = document.activeElement;
+    if (active === null || active === document.body || els.root.contains(active)) {
+      this.#focused = null;
+      els.confirmation.focus();
+    }
   }
 
   #item(seatId) {
@@ -160,16 +193,15 @@ export class CartPanel {
     this.#els.checkout.textContent = extended ? 'Checkout time added' : 'Continue to checkout';
     // The buyer's details are asked for at checkout, with the time to type them.
     this.#els.details.hidden = !extended;
-    for (const button of this.#els.seats.querySelectorAll('button')) button.disabled = this.#busy;
     this.#els.seats.setAttribute('aria-busy', String(this.#busy));
   }
 
-  /** Focus was on a remove button the list just rebuilt: keep it on that seat's, or the next. */
-  #refocus(seatId) {
+  /** Focus was on the remove button of the seat at `index` of the list just rebuilt:
+   * keep it on that seat's button, else the one now in its place, else the cart's title. */
+  #refocus(seatId, index) {
     const buttons = [...this.#els.seats.querySelectorAll('[data-remove]')];
-    const target = buttons.find((b) => b.dataset.remove === seatId) ?? buttons[0];
-    if (target) target.focus();
-    else this.#els.title.focus();
+    const same = buttons.find((button) => button.dataset.remove === seatId);
+    (same ?? buttons[Math.min(index, buttons.length - 1)] ?? this.#els.title).focus();
   }
 }
 

@@ -368,3 +368,29 @@ def test_cart_page_arena_cart_changes_repaint_only_their_seats(
     expect(page.page.locator("#cart-seats li")).to_have_count(5)
     repainted = set(page.page.evaluate("[...window.seatRepaints]"))
     assert repainted == set(page.cart()) | {group[0]}, repainted
+
+
+def test_cart_page_by_keyboard_focus_follows_the_cart(open_cart: Opener) -> None:
+    """By keys alone: removing a seat moves focus to the next seat's remove button,
+    checkout to the name field, and Book to the confirmation."""
+    page = open_cart()
+    group = _free_in_row(page, "I", 3)
+    for seat_id in group:
+        page.seat(seat_id).focus()
+        page.page.keyboard.press("Enter")
+        page.expect_seat(seat_id, "held", mine=True)
+    page.expect_cart(group)
+    keyboard = page.page.keyboard
+    page.page.locator(f'[data-remove="{group[0]}"]').focus()
+    keyboard.press("Enter")
+    page.expect_cart(group[1:])
+    expect(page.page.locator(f'[data-remove="{group[1]}"]')).to_be_focused()
+    page.tab_to("checkout-btn")
+    keyboard.press("Enter")
+    expect(page.page.locator("#buyer-name")).to_be_focused()
+    keyboard.type("Grace Hopper")
+    page.tab_to("book-btn")
+    keyboard.press("Enter")
+    expect(page.page.locator("#confirmation")).to_be_focused()
+    for seat_id in group[1:]:
+        page.expect_seat(seat_id, "booked")
