@@ -273,10 +273,10 @@ export class SeatBookingApp {
     if (typeof data.event_id === 'string' && data.event_id !== this.#venue.eventId) return;
     const result = this.#map.apply(data);
     if (result === null) return;
-    const { seat, previous } = result;
+    const { previous } = result;
     if (this.#map.isMine(previous) && data.event_type === 'auto_released') {
-      const notice = `Time ran out on seat ${seat.id}, so it was released.`;
-      this.#messages.say(notice, 'error');
+      // One per seat of the cart, all alike: the message line shows it once.
+      this.#messages.say('Time ran out, so the seats in your cart were released.', 'error');
     }
     this.#showAvailable();
   }
