@@ -169,10 +169,11 @@ export class SeatBookingApp {
     BOOK_CART_RESPONSE: (data) => this.#onAnswer('BOOK_CART', data),
     ERROR: (data) => this.#onError(data),
   };
+
   /** Show the page's initial state, start fetching the event's plan, and connect. */
   start() {
     this.#map.setHolder(this.#session.holder);
-    this.#showUser();
+    byId('user-id').textContent = this.#session.userId;
     this.#cart.show(null);
     if (this.#eventId !== null) this.#venue.load(this.#eventId);
     fetchEvents().then(
@@ -246,7 +247,7 @@ export class SeatBookingApp {
     saveSession(this.#session);
     this.#map.setHolder(this.#session.holder);
     if (this.#venue.drawn) this.#venue.refresh();
-    this.#showUser();
+    byId('user-id').textContent = this.#session.userId;
   }
 
   async #onVenueState(data) {
@@ -426,10 +427,6 @@ export class SeatBookingApp {
   #showHoldSeconds(seconds) {
     this.#cart.setHoldSeconds(seconds);
     byId('hold-seconds').textContent = String(Math.round(seconds));
-  }
-
-  #showUser() {
-    byId('user-id').textContent = this.#session.userId;
   }
 }
 
