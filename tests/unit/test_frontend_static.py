@@ -55,7 +55,7 @@ def test_frontend_script_imports_exist(script: Path) -> None:
         assert (script.parent / target).resolve().is_file(), f"{script.name}: {target}"
 
 
-def test_index_has_the_cart_s_controls(page: Elements) -> None:
+def test_index_has_the_cart_controls(page: Elements) -> None:
     """The cart's buttons, list and forms have the ids the tests and the app rely on."""
     for element_id in ("book-btn", "checkout-btn", "best-btn"):
         assert page.by_id(element_id)[0] == "button"
