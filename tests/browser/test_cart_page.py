@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, WebSocketRoute, expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.events import create_event
 from tests.browser.seatmap_page import SeatMapPage
-from tests.browser.test_event_maps import _create_event
 from tests.script_stack import ScriptStack
 
 # Long enough for a test to fill a cart by hand, short enough to see checkout add time.
@@ -116,7 +116,7 @@ def test_cart_page_best_available_three(open_cart: Opener) -> None:
 
 def test_cart_page_best_available_in_a_category(cart_stack: ScriptStack, open_cart: Opener) -> None:
     """In the theatre, best available 2 of one category picks two seats of that category."""
-    theatre = _create_event(cart_stack, "theatre")
+    theatre = create_event(cart_stack, "theatre")
     # A box's rows have three seats: two of them would strand the third.
     category = "Circle"
     price = theatre["prices"][category]
@@ -341,7 +341,7 @@ def test_cart_page_arena_cart_changes_repaint_only_their_seats(
     cart_stack: ScriptStack, open_cart: Opener
 ) -> None:
     """On the 19,904-seat arena, filling and emptying a cart repaints only the seats in it."""
-    arena = _create_event(cart_stack, "arena")
+    arena = create_event(cart_stack, "arena")
     page = open_cart(event_id=arena["id"])
     page.page.evaluate(
         """() => {

@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, WebSocket, expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.events import create_event, operator_post
 from tests.browser.seatmap_page import SeatMapPage
 from tests.script_stack import ScriptStack
 from tests.servers import PROJECT_ROOT
@@ -19,34 +19,6 @@ from tests.servers import PROJECT_ROOT
 # Speed goals are met in benchmarks; this bound only catches a map gone badly wrong.
 RENDER_BOUND_MS = 5000
 Opener = Callable[..., SeatMapPage]
-
-
-def _operator(
-    stack: ScriptStack, path: str, body: dict[str, Any], *, direct: bool = False
-) -> dict[str, Any]:
-    """POST ``body`` to the operator API with the token the stack keeps in its data dir.
-
-    ``direct`` goes to the booking service itself, past NGINX's 8 KB body limit.
-    """
-    token = (stack.directory / "data" / "admin_token").read_text().strip()
-    base = f"http://127.0.0.1:{stack.ports['BOOKING_PORT']}" if direct else stack.base_url
-    response = httpx.post(
-        f"{base}/api/admin/{path}",
-        headers={"Authorization": f"Bearer {token}"},
-        json=body,
-        timeout=30,
-    )
-    assert response.is_success, response.text
-    answer: dict[str, Any] = response.json()
-    return answer
-
-
-def _create_event(stack: ScriptStack, plan: str, **extra: Any) -> dict[str, Any]:
-    """Create an event on a shipped plan through the operator API, every category priced."""
-    categories = json.loads((PROJECT_ROOT / "venues" / f"{plan}.json").read_text())["categories"]
-    prices = {category["name"]: 40.0 + 15 * index for index, category in enumerate(categories)}
-    body = {"name": f"{plan.title()} night", "plan": plan, "prices": prices, "currency": "EUR"}
-    return _operator(stack, "events", body | extra)
 
 
 def _seat_ids(plan: str) -> list[str]:
@@ -60,7 +32,7 @@ def _seat_ids(plan: str) -> list[str]:
 @pytest.fixture(scope="module")
 def events(web_stack: ScriptStack) -> dict[str, dict[str, Any]]:
     """A theatre and an arena event on the module's stack."""
-    return {plan: _create_event(web_stack, plan) for plan in ("theatre", "arena")}
+    return {plan: create_event(web_stack, plan) for plan in ("theatre", "arena")}
 
 
 @pytest.fixture
@@ -111,7 +83,7 @@ def test_event_map_arena_renders_in_time_and_small(
     arena = events["arena"]
     taken = _seat_ids("arena")[::4]
     block = {"seat_ids": taken, "blocked": True}
-    _operator(web_stack, f"events/{arena['id']}/blocks", block, direct=True)
+    operator_post(web_stack, f"events/{arena['id']}/blocks", block, direct=True)
     page = SeatMapPage(chromium, web_stack.base_url)
     frames: list[int] = []
 
@@ -235,7 +207,7 @@ def test_event_map_scheduled_event_says_sales_have_not_started(
     web_stack: ScriptStack, open_event: Opener
 ) -> None:
     """Picking a seat of a scheduled event shows the server's sentence, and the seat stays free."""
-    event = _create_event(web_stack, "theatre", state="scheduled")
+    event = create_event(web_stack, "theatre", state="scheduled")
     page = open_event(event["id"])
     seat_id = page.first_available()
     page.select(seat_id)
@@ -255,7 +227,8 @@ def test_event_map_blocked_seat_shows_not_for_sale(
         .get_attribute("data-seat-id")
     )
     assert seat_id
-    _operator(web_stack, f"events/{theatre['id']}/blocks", {"seat_ids": [seat_id], "blocked": True})
+    block = {"seat_ids": [seat_id], "blocked": True}
+    operator_post(web_stack, f"events/{theatre['id']}/blocks", block)
     page.expect_seat(seat_id, "blocked")
     fresh = open_event(theatre["id"])
     fresh.expect_seat(seat_id, "blocked")
