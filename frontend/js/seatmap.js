@@ -59,6 +59,8 @@ export class SeatMap {
   #booked = new Set();
   /** seat id → {seat, version, el, place} */
   #records = new Map();
+  /** How many seats are free, kept as seats change so no update has to count them all. */
+  #free = 0;
   #activeId = null;
 
   /**
@@ -105,6 +107,7 @@ export class SeatMap {
       const seat = { id: place.id, status: AVAILABLE, name: displayName(plan, place) };
       this.#records.set(place.id, { seat, version: null, el: this.#view.element(place.id), place });
     }
+    this.#free = this.#records.size;
     this.#activeId = null;
     const first = plan.rows[0]?.[0];
     if (first) this.#setActive(first);
@@ -127,15 +130,18 @@ export class SeatMap {
     for (const id of Array.isArray(venue.blocked) ? venue.blocked : []) {
       if (this.#records.has(id)) listed.set(id, { id, status: AVAILABLE, blocked: true });
     }
+    this.#free = 0;
     for (const [id, record] of this.#records) {
       const next = listed.get(id) ?? (venue.compact === true ? { id, status: AVAILABLE } : null);
       record.version = version;
-      if (next === null) continue;
-      const seat = { ...next, name: record.seat.name };
-      const changed = !sameState(record.seat, seat);
-      this.#noteBooking(record.seat, seat);
-      record.seat = seat;
-      if (changed) this.#paint(record);
+      if (next !== null) {
+        const seat = { ...next, name: record.seat.name };
+        const changed = !sameState(record.seat, seat);
+        this.#noteBooking(record.seat, seat);
+        record.seat = seat;
+        if (changed) this.#paint(record);
+      }
+      if (this.isFree(record.seat)) this.#free += 1;
     }
   }
 
@@ -153,6 +159,7 @@ export class SeatMap {
     const next =
       typeof update.seat?.id === 'string' ? update.seat : seatFromEvent(update, previous);
     record.seat = { ...next, name: previous.name };
+    this.#free += Number(this.isFree(record.seat)) - Number(this.isFree(previous));
     if (version !== null) record.version = version;
     this.#noteBooking(previous, record.seat);
     this.#paint(record);
@@ -210,13 +217,9 @@ export class SeatMap {
     return stateWord(seat, { mine: this.isMine(seat), myBooking: this.isMyBooking(seat) });
   }
 
-  /** Seats held by this session, in plan order. */
-  myHolds() {
-    return this.#seats().filter((seat) => this.isMine(seat));
-  }
-
+  /** How many seats a buyer can pick now. */
   availableCount() {
-    return this.#seats().filter((seat) => this.isFree(seat)).length;
+    return this.#free;
   }
 
   get size() {
@@ -229,10 +232,6 @@ export class SeatMap {
     if (!record) return;
     this.#setActive(seatId);
     record.el.focus({ preventScroll: true });
-  }
-
-  #seats() {
-    return Array.from(this.#records.values(), (record) => record.seat);
   }
 
   /** Remember a seat whose hold of ours became a booking (the booking names no holder). */

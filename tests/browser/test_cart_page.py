@@ -97,6 +97,11 @@ def test_cart_page_group_of_four_by_hand(open_cart: Opener) -> None:
     page.expect_cart([group[0], group[2]])
     other.expect_seat(group[3], "available")
     expect(page.page.locator("#cart-total-amount")).to_have_text("€90.00")
+    for shown in (page, other):
+        free = shown.page.locator("circle.available[data-seat-id]").count()
+        expect(shown.page.locator("#available-count")).to_have_text(
+            f"{free} of 100 seats available"
+        )
 
 
 def test_cart_page_best_available_three(open_cart: Opener) -> None:
