@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
 import orjson
+import pytest
 from redis.asyncio import Redis
 
+from booking_service.carts import CartStore
+from booking_service.errors import SellingFast
+from booking_service.seats import SeatStore
 from shared.messages import BestAvailableRequest
 from shared.plans import SeatLayout, grid_plan
 from tests.changes import ChangeCollector
@@ -20,6 +24,11 @@ from tests.seat_api import assert_error, process_clients, start_session
 from tests.servers import BookingProcess, RedisServer
 
 THEATRE_PRICES = {"Stalls": 60.0, "Circle": 40.0, "Box": 90.0}
+RACE_REFUSALS = {
+    "Seats are selling fast; please try again",
+    "No 4 seats are available together or in neighbouring rows",
+    "No 4 seats together in one row; allow splitting the group to spread it over neighbouring rows",
+}
 CART_KEYS = {"event_id", "seats", "expires_at", "expires_at_ms", "extended", "seat_ids"}
 
 
@@ -198,14 +207,9 @@ async def test_best_available_races_never_share_a_seat(
             assert cols == list(range(cols[0], cols[0] + 4)), seat_ids
         attempts = [int(replies[i].headers["Best-Available-Attempts"]) for i in groups]
         assert all(1 <= n <= 8 for n in attempts), attempts
-        for i in range(60):
-            if replies[i].status_code == 409:
-                assert replies[i].json()["error"] in (
-                    "Seats are selling fast; please try again",
-                    "No 4 seats are available together or in neighbouring rows",
-                    "No 4 seats together in one row; allow splitting the group to spread it "
-                    "over neighbouring rows",
-                ) or replies[i].json()["error"].startswith(("Only ", "No seats"))
+        refused = {replies[i].json()["error"] for i in range(60) if replies[i].status_code == 409}
+        for sentence in refused:
+            assert sentence in RACE_REFUSALS or sentence.startswith(("Only ", "No seats")), sentence
 
         redis = Redis.from_url(redis_server.admin_url)
         try:
@@ -232,3 +236,42 @@ async def test_best_available_races_never_share_a_seat(
                 held_by[seat_id] = i
         assert len(holds) == len(held_by) == sum(len(seats) for seats in owners.values())
         assert len(owners) == len(winners)
+
+
+class RivalledCarts(CartStore):
+    """Carts where, just before each add, a rival holds the next seat of ``steals``."""
+
+    def __init__(self, store: SeatStore, steals: list[str]) -> None:
+        super().__init__(store, checkout_ms=60_000)
+        self.store = store
+        self.steals = steals
+
+    async def add(self, seat_ids: Sequence[str], *, user_id: str, owner: str, holder: str) -> Any:
+        if self.steals:
+            seat_id = self.steals.pop(0)
+            await self.store.select(seat_id, user_id="rival", owner="rival", holder="rival")
+        return await super().add(seat_ids, user_id=user_id, owner=owner, holder=holder)
+
+
+def first_free_pair(layout_ids: Sequence[str]) -> Callable[[list[bool], int], list[str]]:
+    def choose(free: list[bool], attempt: int) -> list[str]:
+        return [seat_id for seat_id, ok in zip(layout_ids, free, strict=True) if ok][:2]
+
+    return choose
+
+
+async def test_best_available_chooses_again_when_a_seat_goes_meanwhile(
+    direct_store: SeatStore,
+) -> None:
+    """A seat taken between the read and the hold makes the call read and choose again;
+    a call that loses every time is refused as selling fast, holding nothing."""
+    choose = first_free_pair(direct_store.layout.seat_ids)
+    carts = RivalledCarts(direct_store, ["A2"])
+    best = await carts.add_best(choose, attempts=8, user_id="g", owner="g", holder="g")
+    # First choice A1-A2 lost A2 to the rival; the second read gave A1, A3.
+    assert (best.seat_ids, best.attempts) == (["A1", "A3"], 2)
+
+    losing = RivalledCarts(direct_store, ["A4", "A5", "A6"])
+    with pytest.raises(SellingFast, match=r"^Seats are selling fast; please try again$"):
+        await losing.add_best(choose, attempts=3, user_id="h", owner="h", holder="h")
+    assert (await losing.read(owner="h")).seats == []
