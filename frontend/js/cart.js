@@ -187,17 +187,19 @@ export class CartPanel {
 
   #syncButtons() {
     const empty = this.#ids.size === 0;
-    this.#els.book.disabled = empty || this.#busy;
-    this.#els.checkout.disabled = empty || this.#busy || this.#cart.extended === true;
     const extended = this.#cart.extended === true;
+    this.#els.book.disabled = empty || this.#busy;
+    this.#els.checkout.disabled = empty || this.#busy || extended;
     this.#els.checkout.textContent = extended ? 'Checkout time added' : 'Continue to checkout';
     // The buyer's details are asked for at checkout, with the time to type them.
     this.#els.details.hidden = !extended;
     this.#els.seats.setAttribute('aria-busy', String(this.#busy));
   }
 
-  /** Focus was on the remove button of the seat at `index` of the list just rebuilt:
-   * keep it on that seat's button, else the one now in its place, else the cart's title. */
+  /**
+   * Focus was on the remove button of the seat at `index` of the list just rebuilt: keep
+   * it on that seat's button, else the one now in its place, else the cart's title.
+   */
   #refocus(seatId, index) {
     const buttons = [...this.#els.seats.querySelectorAll('[data-remove]')];
     const same = buttons.find((button) => button.dataset.remove === seatId);
