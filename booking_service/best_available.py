@@ -102,10 +102,6 @@ class SeatChooser:
                 self._row_at[i] = key
         self._ranked: dict[_RankKey, _Ranked] = {}
 
-    @property
-    def focal(self) -> tuple[float, float]:
-        return self._focal
-
     def check(self, group: Group) -> None:
         """Raise InvalidRequest, naming it, for a category the plan does not have."""
         if group.category is not None and group.category not in self._categories:
