@@ -172,10 +172,12 @@ async def test_best_available_races_never_share_a_seat(
     layout = SeatLayout.from_plan(grid_plan(10, 12))
     rng = random.Random(9)
     async with AsyncExitStack() as stack:
-        clients = await process_clients(stack, processes, connections=150)
+        setup = await process_clients(stack, processes, connections=20)
         tokens = await asyncio.gather(
-            *(start_session(clients[i % 2], f"buyer{i}") for i in range(150))
+            *(start_session(setup[i % 2], f"buyer{i}") for i in range(150))
         )
+        # The race opens its own connections, none left idle past the server's keep-alive.
+        clients = await process_clients(stack, processes, connections=150)
         by_hand: dict[int, list[str]] = {}
         for i in range(60, 150):
             row, col = rng.choice("ABCDEFGHIJ"), rng.randint(1, 10)
@@ -220,9 +222,11 @@ async def test_best_available_races_never_share_a_seat(
         for seat_id, raw in holds.items():
             owners.setdefault(orjson.loads(raw)["owner"], set()).add(seat_id.decode())
         winners = [i for i, reply in replies.items() if reply.status_code == 200]
+        # Fresh connections: the race's may have idled past the server's keep-alive.
+        readers = await process_clients(stack, processes, connections=20)
         carts = await asyncio.gather(
             *(
-                clients[i % 2].get("/api/events/main/holds", headers={"X-Session-Token": tokens[i]})
+                readers[i % 2].get("/api/events/main/holds", headers={"X-Session-Token": tokens[i]})
                 for i in winners
             )
         )
