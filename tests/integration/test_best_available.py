@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from typing import Any
@@ -166,9 +167,9 @@ async def test_best_available_races_never_share_a_seat(
     """60 best-available groups of 4 race 90 buyers of 3 overlapping seats by hand over
     two processes: no seat is in two carts, every cart is whole, every best-available
     group sits together, and the retries are reported."""
-    venue = {"VENUE_ROWS": "10", "VENUE_COLS": "12"}
+    venue = {"VENUE_ROWS": "16", "VENUE_COLS": "12"}
     processes = [start_booking(**venue), start_booking(**venue)]
-    layout = SeatLayout.from_plan(grid_plan(10, 12))
+    layout = SeatLayout.from_plan(grid_plan(16, 12))
     rng = random.Random(9)
     async with AsyncExitStack() as stack:
         setup = await process_clients(stack, processes, connections=20)
@@ -179,7 +180,7 @@ async def test_best_available_races_never_share_a_seat(
         clients = await process_clients(stack, processes, connections=150)
         by_hand: dict[int, list[str]] = {}
         for i in range(60, 150):
-            row, col = rng.choice("ABCDEFGHIJ"), rng.randint(1, 10)
+            row, col = rng.choice("ABCDEFGHIJKLMNOP"), rng.randint(1, 10)
             by_hand[i] = [f"{row}{col + step}" for step in range(3)]
 
         async def buy(i: int) -> httpx.Response:
@@ -202,7 +203,7 @@ async def test_best_available_races_never_share_a_seat(
             for i, reply in replies.items()
             if i < 60 and reply.status_code == 200
         }
-        assert groups
+        assert groups, Counter(replies[i].text for i in range(60))
         attempts = [int(replies[i].headers["Best-Available-Attempts"]) for i in groups]
         assert all(1 <= n <= 8 for n in attempts), attempts
         refused = {replies[i].json()["error"] for i in range(60) if replies[i].status_code == 409}
