@@ -32,7 +32,8 @@ import orjson
 import uvloop
 
 from bench.stats import percentile
-from booking_service.best_available import SeatChooser, focal_point
+from booking_service.best_available import SeatChooser
+from shared.plans.focal import focal_point
 from shared.plans.loading import parse_plan
 from tests.servers import BookingProcess, NatsServer, RedisServer
 

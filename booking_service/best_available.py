@@ -39,10 +39,11 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from booking_service.errors import InvalidRequest, NoSeatsFit
+from shared.plans.focal import focal_point
 from shared.plans.layout import LayoutSeat, SeatLayout
-from shared.plans.model import Area, Plan
+from shared.plans.model import Plan
 
-__all__ = ["AISLE_FACTOR", "Group", "SeatChooser", "chooser_of", "focal_point"]
+__all__ = ["AISLE_FACTOR", "Group", "SeatChooser", "chooser_of"]
 
 # A gap wider than this many median neighbour spacings of its row is an aisle.
 AISLE_FACTOR = 1.6
@@ -100,10 +101,6 @@ class SeatChooser:
             for i in indices:
                 self._row_at[i] = key
         self._ranked: dict[_RankKey, _Ranked] = {}
-
-    @property
-    def focal(self) -> tuple[float, float]:
-        return self._focal
 
     def check(self, group: Group) -> None:
         """Raise InvalidRequest, naming it, for a category the plan does not have."""
@@ -323,42 +320,6 @@ def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
     for cuts in itertools.combinations(range(1, total), parts - 1):
         bounds = (0, *cuts, total)
         yield tuple(b - a for a, b in itertools.pairwise(bounds))
-
-
-def focal_point(plan: Plan) -> tuple[float, float]:
-    """Where the audience looks, in absolute plan coordinates.
-
-    The plan's ``focal_point``; else the centre of the first area whose text is "Stage"
-    (any case); else the top centre of the plan.
-    """
-    if plan.focal_point is not None:
-        return plan.focal_point.x, plan.focal_point.y
-    for zone in plan.zones:
-        for area in zone.areas:
-            if area.text is not None and area.text.text.strip().lower() == "stage":
-                x, y = _area_centre(area)
-                return zone.position.x + x, zone.position.y + y
-    return plan.size.width / 2, 0.0
-
-
-def _area_centre(area: Area) -> tuple[float, float]:
-    """The centre of an area's shape, relative to its zone (rotation included)."""
-    dx = dy = 0.0
-    if area.shape == "rectangle" and area.rectangle is not None:
-        dx, dy = area.rectangle.width / 2, area.rectangle.height / 2
-    elif area.shape == "polygon" and area.polygon is not None and area.polygon.points:
-        points = area.polygon.points
-        dx = sum(p.x for p in points) / len(points)
-        dy = sum(p.y for p in points) / len(points)
-    elif area.shape == "text" and area.text is not None and area.text.position is not None:
-        dx, dy = area.text.position.x, area.text.position.y
-    # Rotation is clockwise around the area's position, with y growing downwards.
-    angle = math.radians(area.rotation or 0.0)
-    cos, sin = math.cos(angle), math.sin(angle)
-    return (
-        area.position.x + dx * cos - dy * sin,
-        area.position.y + dx * sin + dy * cos,
-    )
 
 
 # One chooser per layout: a layout never changes, and each event's store keeps its own.

@@ -180,9 +180,9 @@ async def checkout(
     "`category` limits the choice to one category; `accessible` picks wheelchair and "
     "companion seats (wheelchair seats are picked only then); `allow_split` lets a "
     "group that fits in no row spread over neighbouring rows. Seats another buyer takes "
-    "meanwhile are chosen again, up to 8 times (then 409 `Seats are selling fast; "
-    "please try again`); the `Best-Available-Attempts` header says how many times. "
-    "No fit is a 409 saying why; an unknown category a 400 naming it.",
+    f"meanwhile are chosen again, {BEST_AVAILABLE_ATTEMPTS} times in all (then 409 "
+    f"`Seats are selling fast; please try again`); the `{ATTEMPTS_HEADER}` header says "
+    "how many times. No fit is a 409 saying why; an unknown category a 400 naming it.",
     responses={**_RESPONSES, 200: {"description": "The cart and the chosen `seat_ids`"}},
     openapi_extra={
         "requestBody": {

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from booking_service.best_available import Group, SeatChooser, chooser_of, focal_point
+from booking_service.best_available import Group, SeatChooser, chooser_of
 from booking_service.errors import InvalidRequest, NoSeatsFit
 from shared.plans import SeatLayout, grid_plan
+from shared.plans.focal import focal_point
 from shared.plans.loading import shipped_plan
 from shared.plans.model import Plan
 
