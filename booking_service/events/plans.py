@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import orjson
+
 from shared.config import BookingSettings
 from shared.plans.grid import grid_plan
 from shared.plans.layout import SeatLayout
@@ -19,6 +21,11 @@ class PlanSource:
     name: str
     plan_json: bytes
     layout: SeatLayout
+
+    @property
+    def marks_json(self) -> bytes:
+        """The seats' accessibility marks, stored beside the plan for every process."""
+        return orjson.dumps(self.layout.marks())
 
 
 def default_plan(settings: BookingSettings) -> PlanSource:

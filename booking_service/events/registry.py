@@ -196,8 +196,9 @@ class EventRegistry:
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.set(event_key(event_id, "info"), info.model_dump_json(), nx=True)
                 pipe.set(event_key(event_id, "plan"), spec.plan.plan_json, nx=True)
+                pipe.set(event_key(event_id, "marks"), spec.plan.marks_json, nx=True)
                 pipe.set(event_key(event_id, "state"), info.state.value, nx=True)
-                created, _, _ = await pipe.execute()
+                created, *_ = await pipe.execute()
             if not created:
                 return None
             event = Event(info, spec.plan.plan_json, self._store(info, spec.plan.layout))
@@ -279,7 +280,8 @@ class EventRegistry:
                 pipe.get(event_key(event_id, "info"))
                 pipe.get(event_key(event_id, "plan"))
                 pipe.get(event_key(event_id, "state"))
-                member, raw_info, plan_json, state = await pipe.execute()
+                pipe.get(event_key(event_id, "marks"))
+                member, raw_info, plan_json, state, marks = await pipe.execute()
         except _REDIS_ERRORS as exc:
             raise StoreUnavailable(_UNAVAILABLE) from exc
         if (listed and not member) or raw_info is None or plan_json is None:
@@ -292,7 +294,7 @@ class EventRegistry:
             # always have, whatever it was when the event was first created.
             info = info.model_copy(update={"hold_seconds": self._settings.hold_seconds})
         # A big plan takes a while to check: off the event loop, so seat calls go on.
-        _, layout = await asyncio.to_thread(parse_plan, plan_json)
+        _, layout = await asyncio.to_thread(parse_plan, plan_json, marks)
         event = Event(info, plan_json, self._store(info, layout))
         # Recreates seats Redis lost and, first, whatever derives from them (the digest,
         # the hold counts) if an older version wrote them.

@@ -101,6 +101,10 @@ class SeatLayout:
         """The seat with this id; KeyError if the plan has none."""
         return self._seats[seat_id]
 
+    def marks(self) -> dict[str, list[str]]:
+        """Every marked seat's marks (sorted), by seat id: what ``from_plan`` takes back."""
+        return {seat.id: sorted(seat.marks) for seat in self._seats.values() if seat.marks}
+
     def display_name(self, seat_id: str) -> str:
         """How people read the seat: ``"Stalls, Row A, Seat 1"``."""
         seat = self._seats[seat_id]

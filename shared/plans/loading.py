@@ -46,10 +46,15 @@ _MARKS = TypeAdapter(dict[str, list[str]])
 _T = TypeVar("_T")
 
 
-def parse_plan(data: bytes | str | Mapping[str, Any]) -> tuple[Plan, SeatLayout]:
-    """The plan in ``data`` (JSON text or already parsed) and its layout; PlanError if refused."""
+def parse_plan(
+    data: bytes | str | Mapping[str, Any], marks: bytes | None = None
+) -> tuple[Plan, SeatLayout]:
+    """The plan in ``data`` (JSON text or already parsed) and its layout, its seats marked
+    as ``marks`` (JSON as a sidecar holds it) says; PlanError if either is refused."""
     plan = _checked(data)
-    return plan, SeatLayout.from_plan(plan)
+    if marks is None:
+        return plan, SeatLayout.from_plan(plan)
+    return plan, SeatLayout.from_plan(plan, _validated(_decoded(marks), _MARKS))
 
 
 def shipped_plan(name: str, plans_dir: Path | None = None) -> tuple[Plan, SeatLayout]:

@@ -44,6 +44,27 @@ async def test_events_created_in_one_process_are_served_by_another(
         assert {e["id"]: e["state"] for e in listed.json()}[event["id"]] == "closed"
 
 
+async def test_events_seat_marks_reach_every_process(
+    start_booking: Callable[..., BookingProcess],
+) -> None:
+    """A shipped plan's accessibility marks hold in a process that only read the event."""
+    first = start_booking(ADMIN_TOKEN=ADMIN_TOKEN)
+    second = start_booking(ADMIN_TOKEN=ADMIN_TOKEN)
+    async with http_client(first.url) as one, http_client(second.url) as two:
+        event = await create_event(
+            one, "Marked", "theatre", {"Stalls": 40, "Circle": 30, "Box": 90}
+        )
+        best = f"/api/events/{event['id']}/holds/best"
+        for http, user_id in ((two, "u1"), (one, "u2")):
+            reply = await http.post(
+                best, json={"quantity": 1, "accessible": True, "user_id": user_id}
+            )
+            assert reply.status_code == 200, reply.text
+            (seat,) = reply.json()["seats"]
+            marks = orjson.loads((PROJECT_ROOT / "venues" / "theatre.marks.json").read_bytes())
+            assert "wheelchair" in marks[seat["id"]]
+
+
 async def test_events_default_plan_is_a_shipped_plan(
     start_booking: Callable[..., BookingProcess],
 ) -> None:
