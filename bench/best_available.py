@@ -19,23 +19,20 @@ import argparse
 import asyncio
 import itertools
 import json
-import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import uvloop
 
+from bench.stack import booking_stack
 from bench.stats import percentile
 from booking_service.best_available import SeatChooser
 from shared.plans.focal import focal_point
 from shared.plans.loading import parse_plan
-from tests.servers import BookingProcess, NatsServer, RedisServer
 
 _SELLING_FAST = "Seats are selling fast; please try again"
 
@@ -170,28 +167,14 @@ def main() -> None:
     if args.url:
         result = uvloop.run(_run(args.url, args.event, args))
     else:
-        with tempfile.TemporaryDirectory(prefix="bench-best-") as tmp, ExitStack() as stack:
-            root = Path(tmp)
-            redis_server = RedisServer(root / "redis", appendonly=True)
-            nats_server = NatsServer(root / "nats")
-            booking = BookingProcess(
-                root,
-                {
-                    "REDIS_URL": redis_server.url,
-                    "NATS_URL": nats_server.url,
-                    "WORKERS": str(args.workers),
-                    "DEFAULT_PLAN": args.plan,
-                    "VENUE_ROWS": str(args.rows),
-                    "VENUE_COLS": str(args.cols),
-                    "MAX_HOLDS_PER_SESSION": str(max(6, args.group)),
-                    "DATA_DIR": str(root / "data"),
-                    "LOG_LEVEL": "warning",
-                },
-                name="booking",
-            )
-            for server in (redis_server, nats_server, booking):
-                stack.callback(server.stop)
-                server.start()
+        settings = {
+            "WORKERS": str(args.workers),
+            "DEFAULT_PLAN": args.plan,
+            "VENUE_ROWS": str(args.rows),
+            "VENUE_COLS": str(args.cols),
+            "MAX_HOLDS_PER_SESSION": str(max(6, args.group)),
+        }
+        with booking_stack(settings) as booking:
             result = uvloop.run(_run(booking.url, "main", args))
     print(json.dumps(result, indent=2))
 

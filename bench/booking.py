@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import tempfile
-from pathlib import Path
 
 from bench.http_load import run_load
+from bench.stack import booking_stack
 from bench.stats import summary
 from shared.plans.grid import grid_plan
 from shared.plans.layout import SeatLayout
-from tests.servers import BookingProcess, NatsServer, RedisServer
 
 
 def main() -> None:
@@ -32,38 +30,16 @@ def main() -> None:
     cols = 10
     rows = max(10, math.ceil(args.clients / cols))
     layout = SeatLayout.from_plan(grid_plan(rows, cols))
-    with tempfile.TemporaryDirectory(prefix="bench-booking-") as tmp:
-        root = Path(tmp)
-        redis_server = RedisServer(root / "redis", appendonly=True)
-        nats_server = NatsServer(root / "nats")
-        booking = BookingProcess(
-            root,
-            {
-                "REDIS_URL": redis_server.url,
-                "NATS_URL": nats_server.url,
-                "WORKERS": str(args.workers),
-                "VENUE_ROWS": str(rows),
-                "VENUE_COLS": str(cols),
-                "DATA_DIR": str(root / "data"),
-                "LOG_LEVEL": "warning",
-            },
-            name="booking",
+    settings = {"WORKERS": str(args.workers), "VENUE_ROWS": str(rows), "VENUE_COLS": str(cols)}
+    with booking_stack(settings) as booking:
+        result = run_load(
+            "127.0.0.1",
+            booking.port,
+            list(layout.seat_ids[: args.clients]),
+            processes=args.load_processes,
+            warmup=args.warmup,
+            duration=args.duration,
         )
-        servers = [redis_server, nats_server, booking]
-        try:
-            for server in servers:
-                server.start()
-            result = run_load(
-                "127.0.0.1",
-                booking.port,
-                list(layout.seat_ids[: args.clients]),
-                processes=args.load_processes,
-                warmup=args.warmup,
-                duration=args.duration,
-            )
-        finally:
-            for server in reversed(servers):
-                server.stop()
     rate = result.operations / args.duration
     print(
         f"booking service, {args.workers} worker(s), {args.clients} clients, "
