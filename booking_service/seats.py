@@ -23,8 +23,7 @@ from functools import cached_property
 from typing import Any
 
 import orjson
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from booking_service.errors import (
     BookingError,
@@ -44,6 +43,7 @@ from booking_service.errors import (
 )
 from booking_service.events.keys import script_keys
 from booking_service.lua_scripts import Scripts
+from booking_service.redis_client import RedisClient
 from shared.constants import ChangeType
 from shared.plans.layout import SeatLayout
 
@@ -117,11 +117,12 @@ def redis_errors() -> Iterator[None]:
     """Turn every Redis failure into StoreUnavailable (a 503), never a 500.
 
     Not only a lost connection: a Redis that refuses writes (MISCONF, READONLY, OOM,
-    NOREPLICAS) or any other error reply leaves the store just as unusable for now.
+    NOREPLICAS), a cluster with no master for the slot yet, or any other error reply
+    leaves the store just as unusable for now.
     """
     try:
         yield
-    except (RedisError, OSError) as exc:
+    except (RedisError, RedisClusterException, OSError) as exc:
         raise StoreUnavailable("The seat store is unavailable; try again shortly") from exc
 
 
@@ -130,7 +131,7 @@ class SeatStore:
 
     def __init__(
         self,
-        redis: Redis,
+        redis: RedisClient,
         event_id: str,
         layout: SeatLayout,
         *,

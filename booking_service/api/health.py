@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Request
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 from starlette.responses import Response
 
 from booking_service.api.responses import json_response
@@ -36,7 +36,7 @@ async def _sweeper_lag(services: Services) -> float | None:
             for store in services.events.stores()
         ]
         return max(lags, default=0.0)
-    except (RedisError, OSError, TimeoutError, StoreUnavailable):
+    except (RedisError, RedisClusterException, OSError, TimeoutError, StoreUnavailable):
         return None
 
 
