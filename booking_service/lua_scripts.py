@@ -95,6 +95,7 @@ class Scripts:
     init_venue: ScriptCall
     read_venue: ScriptCall
     read_version: ScriptCall
+    read_overdue: ScriptCall
 
     @classmethod
     def register(cls, redis: RedisClient, replication: Replication | None = None) -> Scripts:

@@ -140,7 +140,6 @@ class SeatStore:
         cooldown_ms: int,
         scripts: Scripts | None = None,
     ) -> None:
-        self._redis = redis
         self.event_id = event_id
         self._layout = layout
         self._hold_ms = hold_ms
@@ -355,11 +354,5 @@ class SeatStore:
         lapsed holds stay unreleased.
         """
         with redis_errors():
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.zrange(self._keys[2], 0, 0, withscores=True)
-                pipe.time()
-                oldest, (seconds, micros) = await pipe.execute()
-        if not oldest:
-            return 0.0
-        now_ms = int(seconds) * 1000 + int(micros) // 1000
-        return max(0.0, (now_ms - float(oldest[0][1])) / 1000)
+            overdue_ms = await self._scripts.read_overdue(keys=self._keys)
+        return int(overdue_ms) / 1000
