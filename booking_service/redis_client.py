@@ -47,6 +47,9 @@ def connect_redis(settings: BookingSettings) -> RedisClient:
         nodes.append(ClusterNode(str(options.get("host", "localhost")), options.get("port", 6379)))
     return RedisCluster(
         startup_nodes=nodes,
+        # While one shard fails over, the others go on serving their events.
+        require_full_coverage=False,
+        ssl=urls[0].startswith("rediss://"),
         username=account.get("username"),
         password=account.get("password"),
         socket_connect_timeout=CONNECT_TIMEOUT,

@@ -5,7 +5,8 @@ append-only file (fsynced before every answer) and the stack's ACL users from on
 credentials directory (replicas sync from their master as the default user), joined by
 ``redis-cli --cluster create --cluster-replicas 1``. ``start()`` returns once every node
 reports ``cluster_state:ok`` and every master has a replica online, so ``WAIT 1`` holds
-from the first write. A node killed with ``kill9()`` and started again rejoins from its own ``nodes.conf``, as a replica of whoever took over its slots.
+from the first write. A node killed with ``kill9()`` and started again rejoins from its
+own ``nodes.conf``, as a replica of whoever took over its slots.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from typing import Any
 
 import redis
 
-from tests.servers import START_TIMEOUT, RedisServer, ServerError, find_binary, free_port, wait_until
+from tests.servers import (
+    START_TIMEOUT,
+    RedisServer,
+    ServerError,
+    find_binary,
+    free_port,
+    wait_until,
+)
 
 __all__ = ["ClusterNodeServer", "RedisClusterServers", "Shard"]
 
@@ -135,7 +143,9 @@ class RedisClusterServers:
             return sum(
                 1
                 for key, value in info.items()
-                if key.startswith("slave") and isinstance(value, dict) and value["state"] == "online"
+                if key.startswith("slave")
+                and isinstance(value, dict)
+                and value["state"] == "online"
             )
         return 0
 
