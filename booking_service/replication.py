@@ -16,6 +16,7 @@ Idempotency-Key is made once, a seat already held by its caller stays held.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -47,6 +48,8 @@ logger = logging.getLogger(__name__)
 _STALE_TOPOLOGY = (ConnectionError, TimeoutError, ClusterDownError, MovedError, AskError)
 # A write refused before it ran (moved slot, reloaded script): sent again at once, once.
 _ATTEMPTS = 3
+# How long the health check's WAIT gives a master's replicas to show they are there.
+PROBE_TIMEOUT_MS = 50
 
 
 class Replication:
@@ -100,6 +103,27 @@ class Replication:
             raise reply
         self._check(confirmed, key)
         return reply
+
+    async def missing_replicas(self) -> list[str]:
+        """The masters (``host:port``; ``redis`` for a single one) with fewer replicas in
+        sync than writes wait for: writes there are answered 503 until one is back."""
+        if not self._replicas:
+            return []
+        if not isinstance(self._redis, RedisCluster):
+            confirmed = await self._redis.wait(self._replicas, PROBE_TIMEOUT_MS)
+            return [] if int(confirmed) >= self._replicas else ["redis"]
+        nodes = self._redis.get_primaries()
+        counts = await asyncio.gather(
+            *(
+                self._redis.wait(self._replicas, PROBE_TIMEOUT_MS, target_nodes=node)
+                for node in nodes
+            )
+        )
+        return [
+            node.name
+            for node, count in zip(nodes, counts, strict=True)
+            if int(count) < self._replicas
+        ]
 
     def _check(self, confirmed: Any, key: str) -> None:
         if isinstance(confirmed, Exception):

@@ -62,7 +62,7 @@ class BookingSettings(ServiceSettings):
     # unset means 1 on a cluster and 0 (no WAIT) on a single Redis.
     redis_wait_replicas: int | None = Field(None, ge=0, le=16)
     # How long a write waits for those replicas before it is answered with 503.
-    redis_wait_timeout_ms: int = Field(250, ge=1, le=10_000)
+    redis_wait_timeout_ms: int = Field(500, ge=1, le=10_000)
     # The default event's plan, created at first start: a shipped plan's name (a file
     # venues/<name>.json in PLANS_DIR), or empty for a VENUE_ROWS x VENUE_COLS grid hall.
     default_plan: str = Field("", pattern=r"^[A-Za-z0-9_-]{0,64}$")

@@ -4,9 +4,9 @@ Six ``redis-server --cluster-enabled yes`` processes in one directory, each with
 append-only file (fsynced before every answer) and the stack's ACL users from one shared
 credentials directory (replicas sync from their master as the default user), joined by
 ``redis-cli --cluster create --cluster-replicas 1``. ``start()`` returns once every node
-reports ``cluster_state:ok`` and every master has a replica online, so ``WAIT 1`` holds
-from the first write. A node killed with ``kill9()`` and started again rejoins from its
-own ``nodes.conf``, as a replica of whoever took over its slots.
+reports ``cluster_state:ok`` and a write on every master reaches its replica, so
+``WAIT 1`` holds from the first write. A node killed with ``kill9()`` and started again
+rejoins from its own ``nodes.conf``, as a replica of whoever took over its slots.
 """
 
 from __future__ import annotations
@@ -15,11 +15,16 @@ import contextlib
 import os
 import subprocess
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 from typing import Any
 
+import httpx
 import redis
+from redis.crc import key_slot
 
+from booking_service.events.keys import event_key
+from tests.event_api import create_event, grid_plan_json
 from tests.servers import (
     START_TIMEOUT,
     RedisServer,
@@ -29,8 +34,11 @@ from tests.servers import (
     wait_until,
 )
 
-__all__ = ["ClusterNodeServer", "RedisClusterServers", "Shard"]
+__all__ = ["ClusterNodeServer", "RedisClusterServers", "Shard", "events_on_every_master"]
 
+# Events created at most before their hash tags cover every master (3 masters: the
+# chance that 24 random ids miss one is below one in 10,000).
+MAX_EVENTS = 24
 # How long a master may be silent before the others count it as failed; the replica
 # is promoted about this long (plus an election) after its master dies.
 NODE_TIMEOUT_MS = 1000
@@ -49,6 +57,8 @@ class ClusterNodeServer(RedisServer):
             "--cluster-port", str(self.bus_port),
             # The other shards go on serving while one fails over.
             "--cluster-require-full-coverage", "no",
+            # A replica (re)joining gets its copy at once, not after the default 5 s.
+            "--repl-diskless-sync-delay", "0",
             "--masteruser", "default",
             "--masterauth", self.credentials.password("redis-admin"),
         ]  # fmt: skip
@@ -133,11 +143,24 @@ class RedisClusterServers:
             live = [node for node in self.nodes if node.alive]
             if not all(node.answers() for node in live):
                 return False
-            return all(self._replicas_online(master) >= 1 for master in self.masters())
+            return all(self._confirms_writes(shard) for shard in self.shards())
 
         wait_until(healthy, timeout=timeout, what="the Redis cluster to be ok with replicas")
 
-    def _replicas_online(self, master: ClusterNodeServer) -> int:
+    def _confirms_writes(self, shard: Shard) -> bool:
+        """Whether a write on the shard's master reaches a replica (WAIT 1) at once."""
+        key = next(f"probe-{n}" for n in count() if shard.serves(key_slot(f"probe-{n}".encode())))
+        with contextlib.suppress(redis.RedisError, OSError):
+            client = shard.master.admin_client()
+            try:
+                client.set(key, "1")
+                return int(client.wait(1, 200)) >= 1
+            finally:
+                client.close()
+        return False
+
+    def replicas_online(self, master: ClusterNodeServer) -> int:
+        """How many replicas of ``master`` are in sync with it now (0 if it is down)."""
         with contextlib.suppress(redis.RedisError, OSError):
             info = master.info("replication")
             return sum(
@@ -196,3 +219,24 @@ class RedisClusterServers:
     def stop(self) -> None:
         for node in self.nodes:
             node.stop()
+
+
+async def events_on_every_master(
+    http: httpx.AsyncClient,
+    cluster: RedisClusterServers,
+    prices: dict[str, float],
+    *,
+    rows: int = 2,
+    cols: int = 4,
+) -> dict[int, str]:
+    """Create grid-hall events through the operator API until each master serves one;
+    master port -> event id."""
+    spread: dict[int, str] = {}
+    masters = len(cluster.shards())
+    for n in range(MAX_EVENTS):
+        event = await create_event(http, f"Show {n}", grid_plan_json(rows, cols), prices)
+        port = cluster.master_of(event_key(event["id"], "seats")).port
+        spread.setdefault(port, event["id"])
+        if len(spread) == masters:
+            return spread
+    raise AssertionError(f"{MAX_EVENTS} events landed on only {len(spread)} masters")

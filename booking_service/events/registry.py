@@ -106,6 +106,11 @@ class EventRegistry:
         self._default_plan = default_plan(settings)
 
     @property
+    def replication(self) -> Replication:
+        """How this registry's writes (and every seat store's) wait for replicas."""
+        return self._replication
+
+    @property
     def default_id(self) -> str:
         return self._settings.default_event
 

@@ -3,31 +3,20 @@ on a replica before it is acknowledged."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
 from booking_service.events.keys import event_key
-from tests.cluster import ClusterNodeServer, RedisClusterServers
-from tests.event_api import create_event, event_call, grid_plan_json
+from tests.cluster import ClusterNodeServer, RedisClusterServers, events_on_every_master
+from tests.event_api import event_call
 from tests.seat_api import seat_call, start_session
 
 pytestmark = pytest.mark.slow
 
 PRICES = {"Standard": 40.0}
-# Events created at most before their hash tags cover every master (3 masters: the
-# chance that 24 random ids miss one is below one in 10,000).
-MAX_EVENTS = 24
-
-
-@pytest.fixture
-def redis_cluster(tmp_path: Path) -> Iterator[RedisClusterServers]:
-    cluster = RedisClusterServers(tmp_path / "cluster").start()
-    yield cluster
-    cluster.stop()
 
 
 def _replica_has(replica: ClusterNodeServer, key: str, field: str) -> bytes | None:
@@ -39,21 +28,6 @@ def _replica_has(replica: ClusterNodeServer, key: str, field: str) -> bytes | No
         return value
     finally:
         client.close()
-
-
-async def _events_on_every_master(
-    http: httpx.AsyncClient, cluster: RedisClusterServers
-) -> dict[int, str]:
-    """Create events until each master serves one; master port -> event id."""
-    spread: dict[int, str] = {}
-    masters = len(cluster.shards())
-    for n in range(MAX_EVENTS):
-        event = await create_event(http, f"Show {n}", grid_plan_json(2, 4), PRICES)
-        port = cluster.master_of(event_key(event["id"], "seats")).port
-        spread.setdefault(port, event["id"])
-        if len(spread) == masters:
-            return spread
-    raise AssertionError(f"{MAX_EVENTS} events landed on only {len(spread)} masters")
 
 
 async def _book_and_order(http: httpx.AsyncClient, event_id: str) -> dict[str, Any]:
@@ -88,7 +62,7 @@ async def test_cluster_serves_events_spread_over_every_master(
         response = await seat_call(http, "select", "A1", user_id="seed-client")
         assert response.status_code == 200, response.text
 
-        spread = await _events_on_every_master(http, redis_cluster)
+        spread = await events_on_every_master(http, redis_cluster, PRICES)
         for port, event_id in spread.items():
             order = await _book_and_order(http, event_id)
             assert [seat["id"] for seat in order["seats"]] == ["A2", "A3"]
