@@ -68,7 +68,9 @@ def _within(at: float, span: tuple[float, float]) -> bool:
 
 
 def _back(answers: list[tuple[float, int]]) -> float | None:
-    failed = [n for n, (_, status) in enumerate(answers) if not 200 <= status < 300]
+    """When the answers turned to successes for good: the first after the last failure (an
+    error or no answer; a refusal such as 409 is an answer)."""
+    failed = [n for n, (_, status) in enumerate(answers) if status >= 500 or status == 0]
     if not failed:
         return answers[0][0] if answers else None
     rest = answers[failed[-1] + 1 :]
@@ -251,12 +253,17 @@ async def test_master_killed_under_load_loses_no_acknowledged_write(
         )  # fmt: skip
         assert writes_back - killed < RECOVERY_LIMIT
         # Once the client knows the new master, and until it has a replica, no write there
-        # is acknowledged: each is a 503 (or refused by the seat's state, as before).
+        # is acknowledged: each is a 503 (or refused by the seat's state, as before), and
+        # /health says so.
         orphaned = (promoted + 0.5, restarted)
         answers = [s for at, e, s in ledger.outcomes if e == victim_event and _within(at, orphaned)]
-        assert 503 in answers, answers
         assert not [status for status in answers if 200 <= status < 300], answers
-        assert any(status == 503 for at, status in ledger.health if _within(at, orphaned))
+        unconfirmed = (promoted + 0.5, replicated)
+        answers = [
+            s for at, e, s in ledger.outcomes if e == victim_event and _within(at, unconfirmed)
+        ]
+        assert 503 in answers, answers
+        assert 503 in [status for at, status in ledger.health if _within(at, unconfirmed)]
         for event_id in event_ids[1:]:
             assert ledger.served(event_id, start=killed, end=promoted), event_id
         await _verify(http, ledger, event_ids)
