@@ -46,7 +46,9 @@ logger = logging.getLogger(__name__)
 
 # Replies after which the cluster's map of slots to masters is out of date.
 _STALE_TOPOLOGY = (ConnectionError, TimeoutError, ClusterDownError, MovedError, AskError)
-# A write refused before it ran (moved slot, reloaded script): sent again at once, once.
+# Sends of a write refused before it ran (its slot moved to another master, its script
+# not loaded there yet, TRYAGAIN): the first and up to two more. An ASK (the slot
+# migrating, during a resharding) is not followed: that write is answered 503.
 _ATTEMPTS = 3
 # How long the health check's WAIT gives a master's replicas to show they are there.
 PROBE_TIMEOUT_MS = 50
@@ -85,7 +87,7 @@ class Replication:
                 # A promoted replica or a restarted Redis has no scripts loaded yet.
                 script.sha = await self._redis.script_load(script.script)
                 continue
-            if isinstance(reply, MovedError | AskError | TryAgainError):
+            if isinstance(reply, MovedError | TryAgainError):
                 continue
             break
         if isinstance(reply, Exception):

@@ -188,6 +188,71 @@ async def _verify(http: httpx.AsyncClient, ledger: Ledger, event_ids: list[str])
         assert all(seats[event_id][seat_id]["status"] == 2 for seat_id in seat_ids)
 
 
+@dataclass(frozen=True)
+class Failover:
+    """When each step of the failover happened (monotonic seconds)."""
+
+    killed: float
+    promoted: float
+    restarted: float
+    replicated: float
+
+    def after_kill(self, at: float) -> float:
+        return at - self.killed
+
+
+async def _fail_over(cluster: RedisClusterServers, event_id: str) -> Failover:
+    """kill -9 the master of the event, wait for its replica's promotion, then start the
+    dead node again and wait until it is the new master's replica, in sync."""
+    victim = cluster.master_of(event_key(event_id, "seats"))
+    replica = cluster.replica_of(victim)
+    victim.kill9()
+    killed = time.monotonic()
+    promoted = await _until(lambda: _is_master(replica), within=10)
+    # Without a replica the promoted master's writes cannot be confirmed: for a while,
+    # they are refused. Then its supervisor starts the dead node again: it rejoins as the
+    # new master's replica, and WAIT 1 is satisfied once more.
+    await asyncio.sleep(ORPHAN_SECONDS)
+    restarted = time.monotonic()
+    victim.start()
+    replicated = await _until(lambda: cluster.replicas_online(replica) >= 1, within=15)
+    return Failover(killed, promoted, restarted, replicated)
+
+
+async def _load(
+    http: httpx.AsyncClient, ledger: Ledger, event_ids: list[str], stop: asyncio.Event
+) -> list[Awaitable[None]]:
+    """Per event, bookers and an order maker on their own seats; and a /health watcher."""
+    workers = [_watch_health(http, ledger, stop)]
+    for event_id in event_ids:
+        venue = (await http.get(f"/api/events/{event_id}/venue")).json()
+        ids = [seat["id"] for seat in venue["seats"]]
+        share = len(ids) // (BOOKERS_PER_EVENT + 1)
+        for n in range(BOOKERS_PER_EVENT):
+            mine = ids[n * share : (n + 1) * share]
+            workers.append(_book(http, ledger, event_id, mine, f"fan-{n}", stop))
+        workers.append(_order(http, ledger, event_id, ids[BOOKERS_PER_EVENT * share :], stop))
+    return workers
+
+
+def _check_outage(ledger: Ledger, event_ids: list[str], failover: Failover) -> None:
+    """Once the client knows the new master, and until it has a replica, no write there is
+    acknowledged: each is a 503 (or refused by the seat's state, as ever), and /health
+    says so. The other shards serve throughout."""
+    victim_event = event_ids[0]
+
+    def answers(start: float, end: float) -> list[int]:
+        return [s for at, e, s in ledger.outcomes if e == victim_event and start <= at <= end]
+
+    orphaned = answers(failover.promoted + 0.5, failover.restarted)
+    assert not [status for status in orphaned if 200 <= status < 300], orphaned
+    unconfirmed = (failover.promoted + 0.5, failover.replicated)
+    assert 503 in answers(*unconfirmed)
+    assert 503 in [status for at, status in ledger.health if _within(at, unconfirmed)]
+    for event_id in event_ids[1:]:
+        assert ledger.served(event_id, start=failover.killed, end=failover.promoted), event_id
+
+
 async def test_master_killed_under_load_loses_no_acknowledged_write(
     redis_cluster: RedisClusterServers, start_booking: Callable[..., BookingProcess]
 ) -> None:
@@ -199,39 +264,16 @@ async def test_master_killed_under_load_loses_no_acknowledged_write(
     async with http_client(booking.url, connections=40) as http:
         spread = await events_on_every_master(http, redis_cluster, PRICES, rows=ROWS, cols=COLS)
         event_ids = list(spread.values())
-        workers = []
-        for event_id in event_ids:
-            venue = (await http.get(f"/api/events/{event_id}/venue")).json()
-            ids = [seat["id"] for seat in venue["seats"]]
-            share = len(ids) // (BOOKERS_PER_EVENT + 1)
-            for n in range(BOOKERS_PER_EVENT):
-                mine = ids[n * share : (n + 1) * share]
-                workers.append(_book(http, ledger, event_id, mine, f"fan-{n}", stop))
-            workers.append(_order(http, ledger, event_id, ids[BOOKERS_PER_EVENT * share :], stop))
-        workers.append(_watch_health(http, ledger, stop))
-        load = asyncio.gather(*workers)
+        load = asyncio.gather(*await _load(http, ledger, event_ids, stop))
         try:
             await asyncio.sleep(1.0)
-            victim_event = event_ids[0]
-            victim = redis_cluster.master_of(event_key(victim_event, "seats"))
-            replica = redis_cluster.replica_of(victim)
-            victim.kill9()
-            killed = time.monotonic()
-            promoted = await _until(lambda: _is_master(replica), within=10)
-            # Without a replica the promoted master's writes cannot be confirmed: for a
-            # while, they are refused. Then its supervisor starts the dead node again: it
-            # rejoins as the new master's replica, and WAIT 1 is satisfied once more.
-            await asyncio.sleep(ORPHAN_SECONDS)
-            restarted = time.monotonic()
-            victim.start()
-            replicated = await _until(
-                lambda: redis_cluster.replicas_online(replica) >= 1, within=15
-            )
+            failover = await _fail_over(redis_cluster, event_ids[0])
 
             async def recovered() -> bool:
+                after = failover.replicated
                 return (
-                    ledger.back(victim_event, after=replicated) is not None
-                    and ledger.health_back(after=replicated) is not None
+                    ledger.back(event_ids[0], after=after) is not None
+                    and ledger.health_back(after=after) is not None
                 )
 
             assert await poll_until(recovered, within=RECOVERY_LIMIT)
@@ -239,31 +281,19 @@ async def test_master_killed_under_load_loses_no_acknowledged_write(
         finally:
             stop.set()
             await load
-        writes_back = ledger.back(victim_event, after=killed)
-        health_back = ledger.health_back(after=killed)
+        writes_back = ledger.back(event_ids[0], after=failover.killed)
+        health_back = ledger.health_back(after=failover.killed)
         assert writes_back is not None
         assert health_back is not None
         logger.info(
             "failover: promoted %.2f s, replica back %.2f s, writes acknowledged again "
             "%.2f s, /health 200 again %.2f s after the kill; %d bookings, %d orders "
             "acknowledged, %d writes answered otherwise",
-            promoted - killed, replicated - killed, writes_back - killed,
-            health_back - killed, len(ledger.bookings), len(ledger.orders),
+            failover.after_kill(failover.promoted), failover.after_kill(failover.replicated),
+            failover.after_kill(writes_back), failover.after_kill(health_back),
+            len(ledger.bookings), len(ledger.orders),
             sum(1 for _, _, status in ledger.outcomes if not 200 <= status < 300),
         )  # fmt: skip
-        assert writes_back - killed < RECOVERY_LIMIT
-        # Once the client knows the new master, and until it has a replica, no write there
-        # is acknowledged: each is a 503 (or refused by the seat's state, as before), and
-        # /health says so.
-        orphaned = (promoted + 0.5, restarted)
-        answers = [s for at, e, s in ledger.outcomes if e == victim_event and _within(at, orphaned)]
-        assert not [status for status in answers if 200 <= status < 300], answers
-        unconfirmed = (promoted + 0.5, replicated)
-        answers = [
-            s for at, e, s in ledger.outcomes if e == victim_event and _within(at, unconfirmed)
-        ]
-        assert 503 in answers, answers
-        assert 503 in [status for at, status in ledger.health if _within(at, unconfirmed)]
-        for event_id in event_ids[1:]:
-            assert ledger.served(event_id, start=killed, end=promoted), event_id
+        assert failover.after_kill(writes_back) < RECOVERY_LIMIT
+        _check_outage(ledger, event_ids, failover)
         await _verify(http, ledger, event_ids)
