@@ -11,7 +11,6 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from redis.asyncio import Redis
 from starlette.types import Receive, Scope, Send
 
 from booking_service.api import admin, events, health, holds, orders, seats, sessions
@@ -21,6 +20,7 @@ from booking_service.changes import ChangePublisher, run_heartbeat
 from booking_service.errors import StoreUnavailable
 from booking_service.events.registry import EventRegistry
 from booking_service.operator import OperatorToken
+from booking_service.redis_client import connect_redis
 from booking_service.services import Services
 from booking_service.session_secret import load_or_create_secret
 from booking_service.session_signer import SessionSigner
@@ -35,12 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def _build_services(settings: BookingSettings) -> Services:
-    redis = Redis.from_url(
-        settings.redis_url,
-        socket_connect_timeout=1,
-        socket_timeout=2,
-        max_connections=settings.redis_max_connections,
-    )
+    redis = connect_redis(settings)
     secret = (
         settings.session_secret.encode()
         if settings.session_secret

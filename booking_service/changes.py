@@ -96,21 +96,24 @@ async def run_heartbeat(
     """Publish every event's version and digest every ``interval`` seconds, until cancelled.
 
     ``events()`` gives the stores of the events to beat for, read afresh each round. A
-    beat that fails (Redis unavailable, anything else) is logged and skipped; the next
-    one comes on time.
+    beat that fails (Redis unavailable, anything else) is logged and skipped; the other
+    events' beats go out all the same (on a Redis Cluster, a shard failing over holds up
+    no other), and the next one comes on time.
     """
     failures = FailureStreak("heartbeat", first=interval, limit=interval)
     while True:
-        delay = interval
-        try:
-            if publisher.connected:
-                for store in events():
-                    state = await store.state()
-                    await publisher.publish_heartbeat(
-                        store.event_id, state, interval=interval, now_ms=int(time.time() * 1000)
-                    )
-        except Exception as exc:
-            delay = failures.failed(exc)
-        else:
+        failure = None
+        for store in events() if publisher.connected else ():
+            try:
+                state = await store.state()
+                await publisher.publish_heartbeat(
+                    store.event_id, state, interval=interval, now_ms=int(time.time() * 1000)
+                )
+            except Exception as exc:
+                failure = failure or exc
+        if failure is None:
             failures.succeeded()
+            delay = interval
+        else:
+            delay = failures.failed(failure)
         await asyncio.sleep(delay)

@@ -29,6 +29,8 @@
      ├── PayloadTooLarge         413  the body is over the limit
      ├── UnsupportedMediaType    415  a write whose body is not declared as JSON
      └── StoreUnavailable        503  Redis cannot be reached
+          └── NotReplicated           a write no replica confirmed in time (it may be
+                                      lost on a failover; a retry is safe)
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ __all__ = [
     "InvalidRequest",
     "InvalidSession",
     "NoSeatsFit",
+    "NotReplicated",
     "OperatorRequired",
     "OrderCancelled",
     "OrderNotFound",
@@ -181,3 +184,7 @@ class UnsupportedMediaType(BookingError):
 
 class StoreUnavailable(BookingError):
     status_code = 503
+
+
+class NotReplicated(StoreUnavailable):
+    """The write happened on the master, but too few replicas confirmed it in time."""

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import orjson
-from redis.asyncio import Redis
 
 from booking_service.errors import (
     CartEmpty,
@@ -29,6 +28,7 @@ from booking_service.errors import (
     StoreUnavailable,
 )
 from booking_service.events.keys import EVENTS_KEY, ORDERS_KEY, event_key
+from booking_service.redis_client import RedisClient
 from booking_service.seats import Change, SeatStore, redis_errors
 from shared.constants import ChangeType
 
@@ -89,7 +89,7 @@ class Placed:
 class OrderStore:
     """Every event's orders, over the service's Redis client."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self._redis = redis
 
     async def place(

@@ -23,8 +23,7 @@ from functools import cached_property
 from typing import Any
 
 import orjson
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 from booking_service.errors import (
     BookingError,
@@ -44,6 +43,7 @@ from booking_service.errors import (
 )
 from booking_service.events.keys import script_keys
 from booking_service.lua_scripts import Scripts
+from booking_service.redis_client import RedisClient
 from shared.constants import ChangeType
 from shared.plans.layout import SeatLayout
 
@@ -117,11 +117,12 @@ def redis_errors() -> Iterator[None]:
     """Turn every Redis failure into StoreUnavailable (a 503), never a 500.
 
     Not only a lost connection: a Redis that refuses writes (MISCONF, READONLY, OOM,
-    NOREPLICAS) or any other error reply leaves the store just as unusable for now.
+    NOREPLICAS), a cluster with no master for the slot yet, or any other error reply
+    leaves the store just as unusable for now.
     """
     try:
         yield
-    except (RedisError, OSError) as exc:
+    except (RedisError, RedisClusterException, OSError) as exc:
         raise StoreUnavailable("The seat store is unavailable; try again shortly") from exc
 
 
@@ -130,7 +131,7 @@ class SeatStore:
 
     def __init__(
         self,
-        redis: Redis,
+        redis: RedisClient,
         event_id: str,
         layout: SeatLayout,
         *,
@@ -139,7 +140,6 @@ class SeatStore:
         cooldown_ms: int,
         scripts: Scripts | None = None,
     ) -> None:
-        self._redis = redis
         self.event_id = event_id
         self._layout = layout
         self._hold_ms = hold_ms
@@ -354,11 +354,5 @@ class SeatStore:
         lapsed holds stay unreleased.
         """
         with redis_errors():
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.zrange(self._keys[2], 0, 0, withscores=True)
-                pipe.time()
-                oldest, (seconds, micros) = await pipe.execute()
-        if not oldest:
-            return 0.0
-        now_ms = int(seconds) * 1000 + int(micros) // 1000
-        return max(0.0, (now_ms - float(oldest[0][1])) / 1000)
+            overdue_ms = await self._scripts.read_overdue(keys=self._keys)
+        return int(overdue_ms) / 1000

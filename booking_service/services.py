@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
 from starlette.requests import Request
 
 from booking_service.changes import ChangePublisher
 from booking_service.events.registry import EventRegistry
 from booking_service.operator import OperatorToken
+from booking_service.redis_client import RedisClient
 from booking_service.session_signer import SessionSigner
 from booking_service.supervisor import Supervisor
 from shared.config import BookingSettings
@@ -23,7 +23,7 @@ class Services:
     operator token and the supervisor of the background loops."""
 
     settings: BookingSettings
-    redis: Redis
+    redis: RedisClient
     events: EventRegistry
     publisher: ChangePublisher
     signer: SessionSigner

@@ -39,18 +39,22 @@ async def run_sweeper(
 ) -> None:
     """Sweep until cancelled, sleeping until the next known deadline in between.
 
-    ``events()`` gives the stores of the events to sweep, read afresh each round.
+    ``events()`` gives the stores of the events to sweep, read afresh each round. An event
+    whose sweep fails holds up no other: on a Redis Cluster, a shard failing over leaves
+    the others' holds lapsing on time.
     """
     failures = FailureStreak("sweep", first=RETRY_FIRST, limit=RETRY_LIMIT)
     while True:
-        try:
-            delay = MAX_IDLE
-            for store in events():
+        delay, failure = MAX_IDLE, None
+        for store in events():
+            try:
                 delay = min(delay, await _sweep_once(store, publisher))
-        except Exception as exc:
-            delay = failures.failed(exc)
-        else:
+            except Exception as exc:
+                failure = failure or exc
+        if failure is None:
             failures.succeeded()
+        else:
+            delay = min(delay, failures.failed(failure))
         await asyncio.sleep(delay)
 
 

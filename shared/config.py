@@ -54,7 +54,15 @@ class BookingSettings(ServiceSettings):
     """The booking service: Redis, the default event, holds, sessions and the HTTP API."""
 
     port: int = Field(8080, ge=1, le=65535)
+    # One Redis, or several comma-separated nodes of a Redis Cluster.
     redis_url: str = "redis://localhost:6379"
+    # Talk to a Redis Cluster even through one node's URL (several URLs imply it).
+    redis_cluster: bool = False
+    # Replicas that must have a write before it is acknowledged (WAIT after the script);
+    # unset means 1 on a cluster and 0 (no WAIT) on a single Redis.
+    redis_wait_replicas: int | None = Field(None, ge=0, le=16)
+    # How long a write waits for those replicas before it is answered with 503.
+    redis_wait_timeout_ms: int = Field(500, ge=1, le=10_000)
     # The default event's plan, created at first start: a shipped plan's name (a file
     # venues/<name>.json in PLANS_DIR), or empty for a VENUE_ROWS x VENUE_COLS grid hall.
     default_plan: str = Field("", pattern=r"^[A-Za-z0-9_-]{0,64}$")
@@ -91,10 +99,28 @@ class BookingSettings(ServiceSettings):
     @field_validator("redis_url")
     @classmethod
     def _accept_bare_host_port(cls, value: str) -> str:
-        """Accept the seed's ``localhost:6379`` as well as a ``redis://`` URL."""
-        if "://" not in value:
-            return f"redis://{value}"
-        return value
+        """Accept the seed's ``localhost:6379`` as well as a ``redis://`` URL, for each
+        node of a comma-separated list."""
+        urls = [url.strip() for url in value.split(",") if url.strip()]
+        if not urls:
+            raise ValueError("REDIS_URL names no Redis")
+        return ",".join(url if "://" in url else f"redis://{url}" for url in urls)
+
+    def redis_urls(self) -> list[str]:
+        """``REDIS_URL`` split on commas: one Redis, or the nodes to discover a cluster from."""
+        return self.redis_url.split(",")
+
+    @property
+    def uses_redis_cluster(self) -> bool:
+        """Whether Redis is a cluster: ``REDIS_CLUSTER`` or several URLs in ``REDIS_URL``."""
+        return self.redis_cluster or len(self.redis_urls()) > 1
+
+    @property
+    def wait_replicas(self) -> int:
+        """How many replicas must confirm a write before it is acknowledged (0: none)."""
+        if self.redis_wait_replicas is not None:
+            return self.redis_wait_replicas
+        return 1 if self.uses_redis_cluster else 0
 
     @field_validator("session_secret")
     @classmethod

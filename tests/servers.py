@@ -165,14 +165,17 @@ class RedisServer(ManagedProcess):
     It requires a password, as the stack's does: ``url`` is the booking service's
     account (``booking``, no CONFIG or DEBUG), ``admin_client()`` the default user's,
     for tests that reconfigure or break the server. The ACL file and the passwords
-    (0600) live in ``directory/credentials``.
+    (0600) live in ``credentials_dir``, by default ``directory/credentials`` (servers
+    of one cluster share theirs).
     """
 
-    def __init__(self, directory: Path, *, appendonly: bool = False) -> None:
+    def __init__(
+        self, directory: Path, *, appendonly: bool = False, credentials_dir: Path | None = None
+    ) -> None:
         self.directory = directory
         self.port = free_port()
         directory.mkdir(parents=True, exist_ok=True)
-        self.credentials = credentials.ensure(directory / "credentials")
+        self.credentials = credentials.ensure(credentials_dir or directory / "credentials")
         argv = [
             find_binary("redis-server"),
             "--port", str(self.port),

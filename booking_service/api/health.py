@@ -1,9 +1,11 @@
-"""Health route: 200 when Redis and NATS are reachable and the sweeper keeps up.
+"""Health route: 200 when Redis and NATS are reachable, the sweeper keeps up and every
+Redis master has the replicas writes wait for.
 
-Otherwise 503, with ``error`` naming what is wrong: Redis or NATS unreachable, or the
+Otherwise 503, with ``error`` naming what is wrong: Redis or NATS unreachable, the
 sweeper more than ``MAX_SWEEPER_LAG`` seconds behind its oldest deadline in any event (Redis that
-refuses writes, say). ``task_restarts`` counts how often each background loop was
-restarted after it died.
+refuses writes, say), or masters (``unreplicated``) short of ``REDIS_WAIT_REPLICAS`` replicas
+in sync, whose writes are refused until one is back (after a failover, say).
+``task_restarts`` counts how often each background loop was restarted after it died.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Request
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 from starlette.responses import Response
 
 from booking_service.api.responses import json_response
@@ -36,24 +38,34 @@ async def _sweeper_lag(services: Services) -> float | None:
             for store in services.events.stores()
         ]
         return max(lags, default=0.0)
-    except (RedisError, OSError, TimeoutError, StoreUnavailable):
+    except (RedisError, RedisClusterException, OSError, TimeoutError, StoreUnavailable):
         return None
+
+
+async def _unreplicated(services: Services) -> list[str]:
+    """The masters short of replicas; none when Redis does not answer (that is "down")."""
+    try:
+        return await asyncio.wait_for(services.events.replication.missing_replicas(), PING_TIMEOUT)
+    except (RedisError, RedisClusterException, OSError, TimeoutError):
+        return []
 
 
 @router.get("/health", summary="Whether Redis and NATS are reachable and holds lapse on time")
 async def health(request: Request) -> Response:
     services = services_of(request)
     lag = await _sweeper_lag(services)
+    unreplicated = await _unreplicated(services) if lag is not None else []
     redis_ok, nats_ok = lag is not None, services.publisher.connected
     lagging = lag is not None and lag > MAX_SWEEPER_LAG
     body: dict[str, object] = {
-        "status": "ok" if redis_ok and nats_ok and not lagging else "degraded",
+        "status": "ok" if redis_ok and nats_ok and not lagging and not unreplicated else "degraded",
         "service": "booking-service",
         "redis": "ok" if redis_ok else "down",
         "nats": "ok" if nats_ok else "down",
         "hold_seconds": services.settings.hold_seconds,
         "sweeper_lag_seconds": None if lag is None else round(lag, 3),
         "task_restarts": services.supervisor.restarts,
+        "unreplicated": unreplicated,
     }
     problems = []
     down = [name for name, ok in (("Redis", redis_ok), ("NATS", nats_ok)) if not ok]
@@ -61,6 +73,12 @@ async def health(request: Request) -> Response:
         problems.append(f"{' and '.join(down)} unreachable")
     if lagging:
         problems.append(f"Sweeper is {lag:.1f} s behind its oldest deadline")
+    if unreplicated:
+        wanted = services.events.replication.replicas
+        problems.append(
+            f"Redis {', '.join(unreplicated)} has fewer than {wanted} replica(s) in sync; "
+            "writes there are refused"
+        )
     if problems:
         body["error"] = "; ".join(problems)
         return json_response(body, 503)

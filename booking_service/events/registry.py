@@ -23,14 +23,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import RedisClusterException, RedisError, ResponseError
 
 from booking_service.errors import EventNotFound, StoreUnavailable
 from booking_service.events.info import EventInfo, EventState, new_event_id
 from booking_service.events.keys import EVENTS_KEY, event_key
 from booking_service.events.plans import PlanSource, default_plan
 from booking_service.lua_scripts import Scripts
+from booking_service.redis_client import RedisClient
+from booking_service.replication import Replication
 from booking_service.seats import SeatStore
 from booking_service.supervisor import FailureStreak
 from shared.config import BookingSettings
@@ -79,7 +80,7 @@ class Event:
         return f'"{hashlib.sha256(self.plan_json).hexdigest()[:32]}"'
 
 
-_REDIS_ERRORS = (RedisError, OSError)
+_REDIS_ERRORS = (RedisError, RedisClusterException, OSError)
 # Fresh ids tried for a new event before giving up (4 random hex digits each).
 _ID_ATTEMPTS = 8
 # The keys of the one venue a version without events kept, as venue:{<id>}:<name>.
@@ -90,14 +91,24 @@ _UNAVAILABLE = "The event store is unavailable; try again shortly"
 class EventRegistry:
     """The events of one Redis, as this process knows them."""
 
-    def __init__(self, redis: Redis, settings: BookingSettings) -> None:
+    def __init__(self, redis: RedisClient, settings: BookingSettings) -> None:
         self._redis = redis
         self._settings = settings
-        self._scripts = Scripts.register(redis)
+        self._replication = Replication(
+            redis,
+            replicas=settings.wait_replicas,
+            timeout_ms=settings.redis_wait_timeout_ms,
+        )
+        self._scripts = Scripts.register(redis, self._replication)
         self._events: dict[str, Event] = {}
         self._loading = asyncio.Lock()
         # Checked now, so a broken DEFAULT_PLAN stops the service before it serves.
         self._default_plan = default_plan(settings)
+
+    @property
+    def replication(self) -> Replication:
+        """How this registry's writes (and every seat store's) wait for replicas."""
+        return self._replication
 
     @property
     def default_id(self) -> str:
@@ -202,8 +213,9 @@ class EventRegistry:
             if not created:
                 return None
             event = Event(info, spec.plan.plan_json, self._store(info, spec.plan.layout))
+            # Its replicas confirm the seats, and with them the keys written above.
             await event.store.initialise()
-            await self._redis.sadd(EVENTS_KEY, event_id)
+            await self._replication.command(EVENTS_KEY, "SADD", EVENTS_KEY, event_id)
         except _REDIS_ERRORS as exc:
             raise StoreUnavailable(_UNAVAILABLE) from exc
         self._events[event_id] = event
@@ -217,7 +229,8 @@ class EventRegistry:
         """Set the event's sale state; the seat scripts obey it from the next call on."""
         event = await self.get(event_id)
         try:
-            await self._redis.set(event_key(event_id, "state"), state.value)
+            key = event_key(event_id, "state")
+            await self._replication.command(key, "SET", key, state.value)
         except _REDIS_ERRORS as exc:
             raise StoreUnavailable(_UNAVAILABLE) from exc
         logger.info("event state set", extra={"event": event_id, "state": state.value})
@@ -248,7 +261,7 @@ class EventRegistry:
         if existing is None:
             raise StoreUnavailable("The default event is being written; try again shortly")
         try:
-            await self._redis.sadd(EVENTS_KEY, self.default_id)
+            await self._replication.command(EVENTS_KEY, "SADD", EVENTS_KEY, self.default_id)
         except _REDIS_ERRORS as exc:
             raise StoreUnavailable(_UNAVAILABLE) from exc
 

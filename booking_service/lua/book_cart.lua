@@ -7,11 +7,12 @@
 -- ARGV[6] created_at (ISO 8601), ARGV[7] event id, ARGV[8...] candidate references.
 -- Returns {code, reference, order JSON, now ms, changes}; code is
 --   'ok'        booked; changes are {seat id, user id, version, JSON} in version order
---   'existing'  the idempotency key already made this order (nothing changed)
+--   'existing'  the idempotency key already made this order (nothing changed but the
+--               idempotency entry, rewritten as it was)
 --   'empty'     the owner holds nothing; 'expired' a hold has lapsed (reference is
 --               its seat id); 'not_started', 'closed' the sale state forbids selling;
 --   'collision' every candidate reference is taken (retry with fresh ones)
--- Every code but 'ok' leaves everything as it was.
+-- Every other code leaves everything as it was.
 local ORDERS, IDEMPOTENCY, OWNER_ORDERS = KEYS[10], KEYS[11], KEYS[12]
 local owner, key = ARGV[1], ARGV[2]
 local now = now_ms()
@@ -19,6 +20,9 @@ local idem = owner .. '|' .. key
 if key ~= '' then
   local known = redis.call('HGET', IDEMPOTENCY, idem)
   if known then
+    -- Written again (unchanged), so a WAIT after this call confirms that replicas have
+    -- the order, however long ago and over whichever connection it was first made.
+    redis.call('HSET', IDEMPOTENCY, idem, known)
     return {'existing', known, redis.call('HGET', ORDERS, known), now, {}}
   end
 end

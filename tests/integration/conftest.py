@@ -1,8 +1,10 @@
-"""Fixtures of the integration tests: a direct seat store and reference subscribers."""
+"""Fixtures of the integration tests: a direct seat store, reference subscribers and a
+Redis Cluster."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
@@ -10,6 +12,7 @@ from redis.asyncio import Redis
 from booking_service.seats import SeatStore
 from shared.config import BookingSettings
 from shared.plans import SeatLayout, grid_plan
+from tests.cluster import RedisClusterServers
 from tests.servers import NatsServer, RedisServer
 from tests.subscriber import ReferenceSubscriber
 
@@ -51,3 +54,11 @@ async def subscribe(
     yield start
     for subscriber in started:
         await subscriber.close()
+
+
+@pytest.fixture
+def redis_cluster(tmp_path: Path) -> Iterator[RedisClusterServers]:
+    """A Redis Cluster of 3 masters and 3 replicas for this test (about 8 s to form)."""
+    cluster = RedisClusterServers(tmp_path / "cluster").start()
+    yield cluster
+    cluster.stop()

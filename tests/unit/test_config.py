@@ -120,3 +120,35 @@ def test_settings_session_ttl_defaults_to_seven_days(monkeypatch: pytest.MonkeyP
     assert BookingSettings().session_ttl_seconds == 604800
     monkeypatch.setenv("SESSION_TTL_SECONDS", "60")
     assert BookingSettings().session_ttl_seconds == 60
+
+
+def test_settings_redis_url_lists_cluster_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A comma-separated REDIS_URL names cluster nodes, each bare host:port made a URL."""
+    monkeypatch.setenv("REDIS_URL", "10.0.0.1:7000, redis://u:p@10.0.0.2:7001,")
+    settings = BookingSettings()
+    assert settings.redis_urls() == ["redis://10.0.0.1:7000", "redis://u:p@10.0.0.2:7001"]
+    assert settings.uses_redis_cluster
+
+
+def test_settings_one_redis_url_is_a_single_redis_unless_redis_cluster() -> None:
+    """One URL means one Redis; REDIS_CLUSTER=true discovers a cluster from it."""
+    assert not BookingSettings().uses_redis_cluster
+    assert BookingSettings(redis_cluster=True).uses_redis_cluster
+
+
+def test_settings_wait_replicas_default_follows_the_topology() -> None:
+    """Writes wait for 1 replica on a cluster, none on a single Redis, unless set."""
+    assert BookingSettings().wait_replicas == 0
+    assert BookingSettings(redis_cluster=True).wait_replicas == 1
+    assert BookingSettings(redis_cluster=True, redis_wait_replicas=0).wait_replicas == 0
+    assert BookingSettings(redis_wait_replicas=2).wait_replicas == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [("REDIS_WAIT_TIMEOUT_MS", "0"), ("REDIS_URL", " , ")])
+def test_settings_redis_nonsense_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """A WAIT timeout of 0 (wait forever) or a REDIS_URL naming nothing is refused."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        BookingSettings()

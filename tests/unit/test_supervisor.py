@@ -149,3 +149,42 @@ async def test_heartbeat_survives_any_exception() -> None:
         assert not task.done()
     finally:
         await _cancel(task)
+
+
+class OtherStore(FakeStore):
+    event_id = "other"
+
+
+async def test_sweeper_sweeps_the_other_events_while_one_fails() -> None:
+    """An event whose store is unavailable (its shard failing over) holds up no other."""
+    down = Script(*[StoreUnavailable("down")] * 3)
+    released = Script(Sweep(1000, None, [_change()]))
+    publisher = FakePublisher()
+    stores = [
+        cast(SeatStore, FakeStore(expire_due=down)),
+        cast(SeatStore, OtherStore(expire_due=released)),
+    ]
+    task = asyncio.create_task(run_sweeper(lambda: stores, cast(ChangePublisher, publisher)))
+    try:
+        await asyncio.wait_for(released.exhausted.wait(), WITHIN)
+        assert [change.seat_id for change in publisher.changes] == ["A1"]
+        assert down.calls >= 1
+    finally:
+        await _cancel(task)
+
+
+async def test_heartbeat_beats_for_the_other_events_while_one_fails() -> None:
+    """A store that cannot be read skips its own beat only."""
+    state = VenueState(7, "0" * 16)
+    down = Script(*[StoreUnavailable("down")] * 3)
+    version = Script(state)
+    publisher = FakePublisher()
+    stores = [cast(SeatStore, FakeStore(state=down)), cast(SeatStore, OtherStore(state=version))]
+    task = asyncio.create_task(
+        run_heartbeat(lambda: stores, cast(ChangePublisher, publisher), interval=0.01)
+    )
+    try:
+        await asyncio.wait_for(version.exhausted.wait(), WITHIN)
+        assert publisher.beats == [state]
+    finally:
+        await _cancel(task)
