@@ -319,7 +319,7 @@ class NginxServer(ManagedProcess):
         self.port = free_port()
         layout = Layout(
             http_port=self.port,
-            booking=booking,
+            bookings=(booking,),
             edges=tuple(edges),
             frontend_dir=PROJECT_ROOT / "frontend",
             run_dir=directory,
