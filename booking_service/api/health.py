@@ -3,12 +3,15 @@
 Otherwise 503, with ``error`` naming what is wrong: Redis or NATS unreachable, or the
 sweeper more than ``MAX_SWEEPER_LAG`` seconds behind its oldest deadline in any event (Redis that
 refuses writes, say). ``task_restarts`` counts how often each background loop was
-restarted after it died.
+restarted after it died; ``instance`` names the process that answered (host and pid), so
+that behind a load balancer one can tell the processes apart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 
 from fastapi import APIRouter, Request
 from redis.exceptions import RedisError
@@ -49,6 +52,7 @@ async def health(request: Request) -> Response:
     body: dict[str, object] = {
         "status": "ok" if redis_ok and nats_ok and not lagging else "degraded",
         "service": "booking-service",
+        "instance": f"{socket.gethostname()}/{os.getpid()}",
         "redis": "ok" if redis_ok else "down",
         "nats": "ok" if nats_ok else "down",
         "hold_seconds": services.settings.hold_seconds,
