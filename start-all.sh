@@ -66,11 +66,19 @@ if [ "${#running[@]}" -gt 0 ]; then
   exit 0
 fi
 
+# Every port with the setting it comes from, so a clash names what to change.
+wanted_ports=("$HTTP_PORT HTTP_PORT" "$BOOKING_PORT BOOKING_PORT")
+for ((i = 1; i < BOOKING_PROCESSES; i++)); do
+  wanted_ports+=("${BOOKING_PORTS[$i]} BOOKING_PORT+$i, booking process $((i + 1))")
+done
+for port in $EDGE_PORTS; do wanted_ports+=("$port EDGE_PORTS"); done
+wanted_ports+=("$REDIS_PORT REDIS_PORT" "$NATS_PORT NATS_PORT" "$NATS_MONITOR_PORT NATS_MONITOR_PORT")
 busy=0
-for port in "$HTTP_PORT" "${BOOKING_PORTS[@]}" $EDGE_PORTS "$REDIS_PORT" "$NATS_PORT" "$NATS_MONITOR_PORT"; do
+for entry in "${wanted_ports[@]}"; do
+  port="${entry%% *}"
   if port_in_use "$port"; then
     owner="$(port_owner "$port")"
-    printf 'error: port %s is already in use%s\n' "$port" "${owner:+ by $owner}" >&2
+    printf 'error: port %s is already in use%s (%s)\n' "$port" "${owner:+ by $owner}" "${entry#* }" >&2
     busy=1
   fi
 done
@@ -205,12 +213,14 @@ launch nginx "nginx" -- "$(find_binary nginx)" -c "$RUN_DIR/nginx.conf" -p "$RUN
 await nginx http_ok "http://127.0.0.1:$HTTP_PORT/nginx-health"
 trap - EXIT
 
+booking_urls=""
+for booking in "${bookings[@]}"; do booking_urls+="${booking_urls:+, }http://$booking"; done
 cat <<INFO
 
   Seat booking is running: open $url
 
   NGINX            $url  (/api, /ws, /health, /stats, /nginx-health)
-  booking service  $(for b in "${bookings[@]}"; do printf 'http://%s ' "$b"; done) (API docs at http://${bookings[0]}/docs)
+  booking service  $booking_urls  (API docs at http://${bookings[0]}/docs)
   edge servers     $(for p in $EDGE_PORTS; do printf 'ws://127.0.0.1:%s/ws ' "$p"; done)
   Redis            redis://$REDIS_ADDRESS  (AOF in $DATA_DIR/redis; user booking)
   NATS             nats://$NATS_ADDRESS  (users booking, edge; monitoring http://127.0.0.1:$NATS_MONITOR_PORT)

@@ -91,14 +91,20 @@ def test_start_all_serves_the_frontend_and_health(script_stack: ScriptStack) -> 
 
 
 def test_start_all_reports_a_taken_port(tmp_path: Path) -> None:
-    """With a port taken, start-all.sh names it, exits non-zero and leaves nothing running."""
+    """With ports taken, start-all.sh names each and its setting, exits non-zero and
+    leaves nothing running."""
     stack = ScriptStack(tmp_path / "stack")
-    with socket.socket() as squatter:
+    with socket.socket() as squatter, socket.socket() as second:
         squatter.bind(("127.0.0.1", stack.ports["BOOKING_PORT"]))
         squatter.listen()
+        second.bind(("127.0.0.1", stack.booking_ports[1]))
+        second.listen()
         result = stack.run("start-all.sh")
     assert result.returncode != 0
     assert f"port {stack.ports['BOOKING_PORT']} is already in use" in result.stderr
+    assert "(BOOKING_PORT)" in result.stderr
+    assert f"port {stack.booking_ports[1]} is already in use" in result.stderr
+    assert "(BOOKING_PORT+1, booking process 2)" in result.stderr
     assert not any(_listening(port) for port in stack.all_ports)
 
 
