@@ -35,6 +35,9 @@ MAX_RETRY = 2.0
 # own default (2 minutes, 2 pings) would leave a service deaf for up to 6 minutes.
 PING_INTERVAL = 1
 MAX_OUTSTANDING_PINGS = 2
+# How long one server may take to accept and greet; a hung one costs this much once
+# before the next server is tried.
+CONNECT_TIMEOUT = 1
 
 
 def redacted(url: str) -> str:
@@ -103,7 +106,7 @@ class NatsLink:
                 client = await nats.connect(
                     servers=self._servers,
                     name=self._name,
-                    connect_timeout=1,
+                    connect_timeout=CONNECT_TIMEOUT,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.25,

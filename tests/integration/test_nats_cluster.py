@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.nats_link import MAX_OUTSTANDING_PINGS, PING_INTERVAL
+from shared.nats_link import CONNECT_TIMEOUT, MAX_OUTSTANDING_PINGS, PING_INTERVAL
 from tests.edge import EdgeClient
 from tests.nats_cluster import NatsCluster
 from tests.servers import BookingProcess, EdgeProcess, RedisServer
@@ -24,9 +24,10 @@ logger = logging.getLogger(__name__)
 
 VIEWERS = 100
 CONVERGE_WITHIN = 2.0
-# How long a service takes to give up on a NATS server that stopped answering.
-STALE_AFTER = PING_INTERVAL * (MAX_OUTSTANDING_PINGS + 1)
-# Seats the load cycles through, two users taking turns on each.
+# How long a service may take to leave a NATS server that stopped answering: it counts
+# the server stale, and may try it once more before another.
+LEAVE_HUNG_NODE = PING_INTERVAL * (MAX_OUTSTANDING_PINGS + 1) + CONNECT_TIMEOUT
+# Seats the load cycles through, each worker (one user) over its own share.
 SEATS = [f"{row}{col}" for row in "AB" for col in range(1, 11)]
 LOAD_WORKERS = 2
 LOAD_PAUSE = 0.01
@@ -85,7 +86,8 @@ def cluster_stack(tmp_path: Path) -> Iterator[ClusterStack]:
 
 
 class Load:
-    """Workers selecting and releasing seats through REST, without pause, until stopped."""
+    """Workers selecting and releasing seats through REST, LOAD_PAUSE apart, until stopped;
+    ``changes`` counts the calls that changed a seat, ``failures`` the others."""
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self._http = http
@@ -141,14 +143,14 @@ async def _reached(viewers: Sequence[EdgeClient], version: int, *, deadline: flo
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("loss", "within"), [("killed", CONVERGE_WITHIN), ("hung", STALE_AFTER + CONVERGE_WITHIN)]
+    ("loss", "within"), [("killed", CONVERGE_WITHIN), ("hung", LEAVE_HUNG_NODE + CONVERGE_WITHIN)]
 )
 async def test_nats_node_lost_under_load_every_viewer_converges(
     cluster_stack: ClusterStack, loss: str, within: float
 ) -> None:
     """The edge's NATS node killed (kill -9: all viewers converge within 2 s) or hung
-    (SIGSTOP: within 2 s of the edge counting it stale), mid-load, with no update missed
-    or out of order."""
+    (SIGSTOP: within 2 s of the edge having left it), mid-load, with no update missed or
+    out of order."""
     stack = cluster_stack
     async with (
         contextlib.AsyncExitStack() as exits,
