@@ -159,6 +159,7 @@ async def test_nats_node_lost_under_load_every_viewer_converges(
         viewers = await _open_viewers(exits, stack.ws_url)
         load = Load(http)
         load.start()
+        load_started = time.monotonic()
         await asyncio.sleep(1.0)
 
         victim = stack.nats.node_of("edge-server")
@@ -176,15 +177,17 @@ async def test_nats_node_lost_under_load_every_viewer_converges(
         # Changes keep coming for a while after the streams resumed.
         await asyncio.sleep(max(0.0, lost_at + 1.0 - time.monotonic(), 0.5))
         await load.stop()
+        load_seconds = time.monotonic() - load_started
 
         final = (await http.get("/api/venue")).json()
         expected = {seat["id"]: seat["status"] for seat in final["seats"]}
         settled = await _reached(viewers, final["version"], deadline=deadline) - lost_at
         logger.info(
-            "nats node %s (the booking service's too: %s); every viewer had the first "
-            "change after it %.3f s and the final state %.3f s after it",
+            "nats node %s (the booking service's too: %s) under %.0f changes/s; every viewer "
+            "had the first change after it %.3f s and the final state %.3f s after it",
             loss,
             shared,
+            load.changes / load_seconds,
             resumed,
             settled,
         )
