@@ -87,9 +87,11 @@ class NatsCluster:
         return ",".join(node.edge_url for node in self.nodes)
 
     def start(self) -> NatsCluster:
-        """Start every node and wait until each has routes to the two others."""
+        """Start every node that is not running (so a killed one comes back on its ports)
+        and wait until each has routes to the two others."""
         for node in self.nodes:
-            node.start()
+            if not node.alive:
+                node.start()
 
         def routed() -> bool:
             for node in self.nodes:

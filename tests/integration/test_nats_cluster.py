@@ -9,7 +9,6 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -47,8 +46,10 @@ class ClusterStack:
         return self.edge.url.replace("http://", "ws://") + "/ws"
 
 
-@pytest.fixture
-def cluster_stack(tmp_path: Path) -> Iterator[ClusterStack]:
+@pytest.fixture(scope="module")
+def cluster_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterStack]:
+    """The stack, shared by this module's tests; ``whole_cluster`` restores it after each."""
+    tmp_path = tmp_path_factory.mktemp("cluster-stack")
     redis = RedisServer(tmp_path / "redis")
     nats = NatsCluster(tmp_path / "nats")
     logs = tmp_path / "logs"
@@ -83,6 +84,15 @@ def cluster_stack(tmp_path: Path) -> Iterator[ClusterStack]:
     finally:
         for server in reversed(started):
             server.stop()
+
+
+@pytest.fixture
+def whole_cluster(cluster_stack: ClusterStack) -> Iterator[ClusterStack]:
+    """The shared stack; afterwards a hung node is resumed and a killed one restarted."""
+    yield cluster_stack
+    for node in cluster_stack.nats.nodes:
+        node.resume()
+    cluster_stack.nats.start()
 
 
 class Load:
@@ -146,12 +156,12 @@ async def _reached(viewers: Sequence[EdgeClient], version: int, *, deadline: flo
     ("loss", "within"), [("killed", CONVERGE_WITHIN), ("hung", LEAVE_HUNG_NODE + CONVERGE_WITHIN)]
 )
 async def test_nats_node_lost_under_load_every_viewer_converges(
-    cluster_stack: ClusterStack, loss: str, within: float
+    whole_cluster: ClusterStack, loss: str, within: float
 ) -> None:
     """The edge's NATS node killed (kill -9: all viewers converge within 2 s) or hung
     (SIGSTOP: within 2 s of the edge having left it), mid-load, with no update missed or
     out of order."""
-    stack = cluster_stack
+    stack = whole_cluster
     async with (
         contextlib.AsyncExitStack() as exits,
         httpx.AsyncClient(base_url=stack.booking.url, timeout=5) as http,
@@ -168,7 +178,6 @@ async def test_nats_node_lost_under_load_every_viewer_converges(
             victim.kill9()
         else:
             victim.pause()
-            exits.callback(victim.resume)
         lost_at = time.monotonic()
         deadline = lost_at + within
         # The first change committed after the loss: every viewer's stream has resumed.
