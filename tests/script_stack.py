@@ -6,7 +6,9 @@ never touch a stack someone runs from the project folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import socket
 import subprocess
 from pathlib import Path
@@ -18,17 +20,31 @@ __all__ = ["ScriptStack"]
 SCRIPT_TIMEOUT = 180
 # The booking processes start-all.sh runs unless BOOKING_PROCESSES says otherwise.
 BOOKING_PROCESSES = 2
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+# Consecutive ports are chosen from here up to the ephemeral range.
+FIRST_CHOSEN_PORT = 20000
+
+
+def _ephemeral_ports_start() -> int:
+    """The first port the kernel hands out to outgoing connections."""
+    with contextlib.suppress(OSError, ValueError):
+        return int(EPHEMERAL_RANGE.read_text().split()[0])
+    return 32768
 
 
 def free_ports_in_a_row(count: int) -> int:
-    """The first of ``count`` consecutive ports on 127.0.0.1 that nothing listens on."""
+    """The first of ``count`` consecutive ports on 127.0.0.1 that nothing listens on.
+
+    They lie below the kernel's ephemeral range: a port inside it may be taken by any
+    outgoing connection between this check and the server's bind (and connect() favours
+    the even port right after the odd one a bind to port 0 gives).
+    """
+    end = _ephemeral_ports_start() - count
     while True:
-        first = free_port()
-        if first + count - 1 > 65535:
-            continue
-        probes = [socket.socket() for _ in range(count - 1)]
+        first = random.randrange(FIRST_CHOSEN_PORT, end)
+        probes = [socket.socket() for _ in range(count)]
         try:
-            for offset, probe in enumerate(probes, start=1):
+            for offset, probe in enumerate(probes):
                 probe.bind(("127.0.0.1", first + offset))
         except OSError:
             continue
