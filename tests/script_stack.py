@@ -79,6 +79,8 @@ class ScriptStack:
             "STACK_DIR": str(directory),
             "HOLD_SECONDS": str(hold_seconds),
             **settings,
+            # Always set, so that one exported in the caller's shell cannot differ.
+            "BOOKING_PROCESSES": str(processes),
         }
 
     @property
