@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Starts the whole stack natively: Redis (AOF), NATS, the booking service, two edge
-# servers and NGINX, then prints the URL. Sets everything up first on a fresh machine.
+# Starts the whole stack natively: Redis (AOF), NATS, the booking service (two
+# processes behind NGINX), two edge servers and NGINX, then prints the URL. Sets everything up first on a fresh machine.
 # Running it again while the stack runs starts nothing twice. Stop with ./stop-all.sh.
 #
 # Ports and settings come from the environment (defaults in brackets):
 #   HTTP_PORT [80, or 8000 when not root]  BOOKING_PORT [8080]  EDGE_PORTS ["3000 3001"]
+#   BOOKING_PROCESSES [2]: booking-service processes, on BOOKING_PORT and the ports
+#   right after it; NGINX spreads requests over them, edge number i talks to process i
+#   (round the list)
 #   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
 #   ALLOW_TOKENLESS_WRITES [true]: false refuses seed-style writes without a session
 #   DEFAULT_PLAN [the 10x10 hall]: the shipped plan (venues/<name>.json) of the default
@@ -30,6 +33,7 @@ if [ -z "${HTTP_PORT:-}" ]; then
   fi
 fi
 BOOKING_PORT="${BOOKING_PORT:-8080}"
+BOOKING_PROCESSES="${BOOKING_PROCESSES:-2}"
 EDGE_PORTS="${EDGE_PORTS:-3000 3001}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 NATS_PORT="${NATS_PORT:-4222}"
@@ -39,6 +43,13 @@ DATA_DIR="$STACK_DIR/data"
 LOG_DIR="$STACK_DIR/logs"
 RUN_DIR="$STACK_DIR/run"
 STARTUP_SECONDS=30
+
+[[ "$BOOKING_PORT" =~ ^[1-9][0-9]{0,4}$ ]] || fail "BOOKING_PORT must be a port number, got '$BOOKING_PORT'"
+[[ "$BOOKING_PROCESSES" =~ ^[1-9][0-9]?$ ]] ||
+  fail "BOOKING_PROCESSES must be a number from 1 to 99, got '$BOOKING_PROCESSES'"
+BOOKING_PORTS=()
+for ((i = 0; i < BOOKING_PROCESSES; i++)); do BOOKING_PORTS+=("$((BOOKING_PORT + i))"); done
+[ "${BOOKING_PORTS[-1]}" -le 65535 ] || fail "BOOKING_PORT + BOOKING_PROCESSES goes past port 65535"
 
 ensure_venv
 ensure_binaries redis-server nats-server nginx
@@ -55,16 +66,24 @@ if [ "${#running[@]}" -gt 0 ]; then
   exit 0
 fi
 
+# Every port with the setting it comes from, so a clash names what to change.
+wanted_ports=("$HTTP_PORT HTTP_PORT" "$BOOKING_PORT BOOKING_PORT")
+for ((i = 1; i < BOOKING_PROCESSES; i++)); do
+  wanted_ports+=("${BOOKING_PORTS[$i]} BOOKING_PORT+$i, booking process $((i + 1))")
+done
+for port in $EDGE_PORTS; do wanted_ports+=("$port EDGE_PORTS"); done
+wanted_ports+=("$REDIS_PORT REDIS_PORT" "$NATS_PORT NATS_PORT" "$NATS_MONITOR_PORT NATS_MONITOR_PORT")
 busy=0
-for port in "$HTTP_PORT" "$BOOKING_PORT" $EDGE_PORTS "$REDIS_PORT" "$NATS_PORT" "$NATS_MONITOR_PORT"; do
+for entry in "${wanted_ports[@]}"; do
+  port="${entry%% *}"
   if port_in_use "$port"; then
     owner="$(port_owner "$port")"
-    printf 'error: port %s is already in use%s\n' "$port" "${owner:+ by $owner}" >&2
+    printf 'error: port %s is already in use%s (%s)\n' "$port" "${owner:+ by $owner}" "${entry#* }" >&2
     busy=1
   fi
 done
 if [ "$busy" -ne 0 ]; then
-  fail "free the port(s) above or choose others (HTTP_PORT, BOOKING_PORT, EDGE_PORTS, REDIS_PORT, NATS_PORT, NATS_MONITOR_PORT)"
+  fail "free the port(s) above or choose others (HTTP_PORT, BOOKING_PORT and BOOKING_PROCESSES, EDGE_PORTS, REDIS_PORT, NATS_PORT, NATS_MONITOR_PORT)"
 fi
 
 STARTED=()
@@ -129,7 +148,6 @@ NATS_ADDRESS="127.0.0.1:$NATS_PORT"
 REDIS_URL="$(account_url redis-booking "$REDIS_ADDRESS")"
 BOOKING_NATS_URL="$(account_url nats-booking "$NATS_ADDRESS")"
 EDGE_NATS_URL="$(account_url nats-edge "$NATS_ADDRESS")"
-BOOKING_URL="http://127.0.0.1:$BOOKING_PORT"
 url="http://localhost"
 [ "$HTTP_PORT" != 80 ] && url="http://localhost:$HTTP_PORT"
 # The page's own origin, as a browser sends it for either name of this machine.
@@ -156,11 +174,19 @@ optional_env=()
 for name in DEFAULT_PLAN ADMIN_TOKEN; do
   if [ -n "${!name:-}" ]; then optional_env+=("$name=${!name}"); fi
 done
-launch booking-service "booking_service" \
-  HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
-  HOLD_SECONDS="${HOLD_SECONDS:-30}" ALLOW_TOKENLESS_WRITES="${ALLOW_TOKENLESS_WRITES:-true}" \
-  "${optional_env[@]}" -- "$PY" -m booking_service
-await booking-service http_ok "$BOOKING_URL/health"
+# All start together: they share Redis, and whichever is first makes the files in
+# DATA_DIR (secret, token) that the others then read.
+bookings=()
+for port in "${BOOKING_PORTS[@]}"; do
+  launch "booking-service-$port" "booking_service" \
+    HOST=127.0.0.1 PORT="$port" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
+    HOLD_SECONDS="${HOLD_SECONDS:-30}" ALLOW_TOKENLESS_WRITES="${ALLOW_TOKENLESS_WRITES:-true}" \
+    "${optional_env[@]}" -- "$PY" -m booking_service
+  bookings+=("127.0.0.1:$port")
+done
+for port in "${BOOKING_PORTS[@]}"; do
+  await "booking-service-$port" http_ok "http://127.0.0.1:$port/health"
+done
 if [ -n "${ADMIN_TOKEN:-}" ]; then
   operator_token="(the ADMIN_TOKEN you set)"
 else
@@ -169,8 +195,9 @@ fi
 
 edges=()
 for port in $EDGE_PORTS; do
+  booking="${bookings[$((${#edges[@]} % ${#bookings[@]}))]}"
   launch "edge-server-$port" "edge_server" \
-    HOST=127.0.0.1 PORT="$port" BOOKING_SERVICE_URL="$BOOKING_URL" NATS_URL="$EDGE_NATS_URL" \
+    HOST=127.0.0.1 PORT="$port" BOOKING_SERVICE_URL="http://$booking" NATS_URL="$EDGE_NATS_URL" \
     ALLOWED_ORIGINS="$ALLOWED_ORIGINS" -- "$PY" -m edge_server
   edges+=("127.0.0.1:$port")
 done
@@ -179,19 +206,21 @@ for port in $EDGE_PORTS; do
 done
 
 "$PY" "$PROJECT_ROOT/nginx/render.py" \
-  --http-port "$HTTP_PORT" --booking "127.0.0.1:$BOOKING_PORT" \
+  --http-port "$HTTP_PORT" --booking "$(IFS=,; echo "${bookings[*]}")" \
   --edges "$(IFS=,; echo "${edges[*]}")" --frontend "$PROJECT_ROOT/frontend" \
   --run-dir "$RUN_DIR" --log-dir "$LOG_DIR" --out "$RUN_DIR/nginx.conf"
 launch nginx "nginx" -- "$(find_binary nginx)" -c "$RUN_DIR/nginx.conf" -p "$RUN_DIR" -g "daemon off;"
 await nginx http_ok "http://127.0.0.1:$HTTP_PORT/nginx-health"
 trap - EXIT
 
+booking_urls=""
+for booking in "${bookings[@]}"; do booking_urls+="${booking_urls:+, }http://$booking"; done
 cat <<INFO
 
   Seat booking is running: open $url
 
   NGINX            $url  (/api, /ws, /health, /stats, /nginx-health)
-  booking service  $BOOKING_URL  (API docs at $BOOKING_URL/docs)
+  booking service  $booking_urls  (API docs at http://${bookings[0]}/docs)
   edge servers     $(for p in $EDGE_PORTS; do printf 'ws://127.0.0.1:%s/ws ' "$p"; done)
   Redis            redis://$REDIS_ADDRESS  (AOF in $DATA_DIR/redis; user booking)
   NATS             nats://$NATS_ADDRESS  (users booking, edge; monitoring http://127.0.0.1:$NATS_MONITOR_PORT)

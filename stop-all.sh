@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Stops exactly the processes ./start-all.sh started, by their pidfiles in run/:
 # terminate, wait, then kill. Data (bookings in data/redis) is kept. Takes the same
-# STACK_DIR as ./start-all.sh. Given names (e.g. `nats edge-server-3000`), it stops only
-# those, still front to back.
+# STACK_DIR as ./start-all.sh. Given names (e.g. `nats edge-server-3000
+# booking-service-8081`), it stops only those, still front to back.
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 cd "$PROJECT_ROOT"
@@ -40,7 +40,7 @@ wanted() {
 
 stopped=0
 # Front to back, so no request finds its upstream gone.
-for name in nginx 'edge-server-*' booking-service nats redis; do
+for name in nginx 'edge-server-*' 'booking-service*' nats redis; do
   for pidfile in "$RUN_DIR"/$name.pid; do
     [ -e "$pidfile" ] || continue
     wanted "$(basename "$pidfile" .pid)" "$@" || continue

@@ -1,6 +1,6 @@
 """Render ``nginx/nginx.conf.template`` into a config NGINX can run, for any edge list.
 
-    python nginx/render.py --http-port 80 --booking 127.0.0.1:8080 \\
+    python nginx/render.py --http-port 80 --booking 127.0.0.1:8080,127.0.0.1:8081 \\
         --edges 127.0.0.1:3000,127.0.0.1:3001 --frontend frontend \\
         --run-dir run --log-dir logs --out run/nginx.conf
 
@@ -35,6 +35,7 @@ HEADER = (
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 _ADDRESS = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$")
+_IP_ADDRESS = re.compile(r"^(?:[0-9]{1,3}\.){3}[0-9]{1,3}$")
 _RATE = re.compile(r"^[1-9][0-9]*r/[sm]$")
 # Paths are quoted in the template; these would still end the string or start a variable.
 _UNSAFE_PATH = re.compile(r"[\"'$\\{};\x00-\x1f]")
@@ -44,11 +45,16 @@ _UNSAFE_PATH = re.compile(r"[\"'$\\{};\x00-\x1f]")
 class Layout:
     """Where everything is: the port, the upstreams and the directories.
 
+    ``bookings`` are the booking-service processes (requests are spread over them),
+    ``edges`` the edge servers (WebSockets go to the one with the fewest open). With
+    ``edge_resolver`` (a DNS server's IP address), ``edges`` is one name that resolves
+    to every edge, looked up at that server every few seconds rather than once at start.
+
     ``log_dir`` None sends the error log to stderr and the access log to stdout.
     """
 
     http_port: int
-    booking: str
+    bookings: tuple[str, ...]
     edges: tuple[str, ...]
     frontend_dir: Path
     run_dir: Path
@@ -58,17 +64,27 @@ class Layout:
     status_rate: str = "5r/s"
     status_burst: int = 20
     ws_connections: int = 20
+    edge_resolver: str | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.http_port <= 65535:
             raise ValueError(f"HTTP port must be 1-65535, got {self.http_port}")
+        if not self.bookings:
+            raise ValueError("at least one booking service is needed")
         if not self.edges:
             raise ValueError("at least one edge server is needed")
-        for address in (self.booking, *self.edges):
+        for address in (*self.bookings, *self.edges):
             if not _ADDRESS.match(address):
                 raise ValueError(f"not a host:port address: {address!r}")
+        if len(set(self.bookings)) != len(self.bookings):
+            raise ValueError("a booking service is listed twice")
         if len(set(self.edges)) != len(self.edges):
             raise ValueError("an edge server is listed twice")
+        if self.edge_resolver is not None:
+            if not _IP_ADDRESS.match(self.edge_resolver):
+                raise ValueError(f"resolver must be an IP address, got {self.edge_resolver!r}")
+            if len(self.edges) != 1:
+                raise ValueError("with a resolver, one edge service name is given, not a list")
         if not _RATE.match(self.api_rate):
             raise ValueError(f"API rate must look like 20r/s or 600r/m, got {self.api_rate!r}")
         if self.api_burst < 0:
@@ -84,12 +100,14 @@ class Layout:
                 raise ValueError(f"path has a character NGINX would misread: {str(path)!r}")
 
 
-# docker compose: upstreams by service name, the official image's html and cache
-# directories (/var/cache/nginx exists there), logs to the container's output.
+# docker compose: upstreams by service name, the edges (`--scale edge=N`) through
+# Docker's own DNS server, the official image's html and cache directories
+# (/var/cache/nginx exists there), logs to the container's output.
 DOCKER_LAYOUT = Layout(
     http_port=80,
-    booking="booking-service:8080",
-    edges=("edge-1:3000", "edge-2:3001"),
+    bookings=("booking-service:8080",),
+    edges=("edge:3000",),
+    edge_resolver="127.0.0.11",
     frontend_dir=Path("/usr/share/nginx/html"),
     run_dir=Path("/var/cache"),
     log_dir=None,
@@ -97,23 +115,51 @@ DOCKER_LAYOUT = Layout(
 DOCKER_CONF = Path(__file__).with_name("docker.conf")
 
 
-def edge_upstreams(edges: Sequence[str]) -> str:
-    """The ``server`` lines of the edges' upstream block."""
-    return "\n        ".join(f"server {edge} max_fails=1 fail_timeout=3s;" for edge in edges)
+def upstream_servers(addresses: Sequence[str]) -> str:
+    """The ``server`` lines of an upstream block: a server that refuses connections is
+    skipped for a few seconds."""
+    return "\n        ".join(
+        f"server {address} max_fails=1 fail_timeout=3s;" for address in addresses
+    )
 
 
-def edge_stats_locations(edges: Sequence[str]) -> str:
-    """One internal location per edge, proxying to that edge's ``/stats``."""
+# The variable NGINX resolves at request time when the edges are a DNS name: a name
+# written into proxy_pass itself would be resolved once, at start.
+_EDGE_SERVICE = "$edge_service"
+
+
+def edge_upstream(layout: Layout) -> str:
+    """The edges' upstream block, or the resolver and the variable naming the service."""
+    if layout.edge_resolver is None:
+        servers = upstream_servers(layout.edges)
+        return f"upstream edge_servers {{\n        least_conn;\n        {servers}\n    }}"
+    return (
+        f"resolver {layout.edge_resolver} valid=5s ipv6=off;\n"
+        f"    map $host {_EDGE_SERVICE} {{\n"
+        f"        default {layout.edges[0]};\n"
+        f"    }}"
+    )
+
+
+def edge_pass(layout: Layout) -> str:
+    """Where /ws is proxied: the upstream, or the service's variable."""
+    return "edge_servers" if layout.edge_resolver is None else _EDGE_SERVICE
+
+
+def edge_stats_locations(layout: Layout) -> str:
+    """One internal location per edge, proxying to that edge's ``/stats`` (with a
+    resolver, to whichever replica the name gives)."""
+    targets = layout.edges if layout.edge_resolver is None else (_EDGE_SERVICE,)
     blocks = [
         f"location = /internal/edge-stats/{number} {{\n"
         f"            internal;\n"
-        f"            proxy_pass http://{edge}/stats;\n"
+        f"            proxy_pass http://{target}/stats;\n"
         f"            proxy_connect_timeout 1s;\n"
         f"            proxy_read_timeout 2s;\n"
         f'            proxy_set_header Accept-Encoding "";\n'
         f"            proxy_intercept_errors on;\n"
         f"        }}"
-        for number, edge in enumerate(edges, start=1)
+        for number, target in enumerate(targets, start=1)
     ]
     return "\n\n        ".join(blocks)
 
@@ -134,10 +180,11 @@ def placeholders(layout: Layout) -> dict[str, str]:
     return {
         "HTTP_PORT": str(layout.http_port),
         "FRONTEND_DIR": str(layout.frontend_dir),
-        "BOOKING_UPSTREAM": layout.booking,
-        "EDGE_UPSTREAMS": edge_upstreams(layout.edges),
+        "BOOKING_UPSTREAMS": upstream_servers(layout.bookings),
+        "EDGE_UPSTREAM": edge_upstream(layout),
+        "EDGE_PASS": edge_pass(layout),
         "EDGE_STATS_SSI": edge_stats_ssi(layout.edges),
-        "EDGE_STATS_LOCATIONS": edge_stats_locations(layout.edges),
+        "EDGE_STATS_LOCATIONS": edge_stats_locations(layout),
         "API_RATE": layout.api_rate,
         "API_BURST": str(layout.api_burst),
         "STATUS_RATE": layout.status_rate,
@@ -170,7 +217,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="--docker renders nginx/docker.conf for docker compose instead.",
     )
     parser.add_argument("--http-port", type=int, help="port NGINX listens on")
-    parser.add_argument("--booking", help="booking service host:port")
+    parser.add_argument("--booking", help="booking-service processes, comma-separated host:port")
     parser.add_argument("--edges", help="edge servers, comma-separated host:port")
     parser.add_argument("--frontend", type=Path, help="static frontend directory")
     parser.add_argument(
@@ -200,6 +247,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _addresses(listed: str) -> tuple[str, ...]:
+    """A comma-separated list of host:port addresses, blanks ignored."""
+    return tuple(address.strip() for address in listed.split(",") if address.strip())
+
+
 def _layout(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Layout:
     """The layout the command line describes; exits with usage on missing options."""
     needed = ("http_port", "booking", "edges", "frontend", "run_dir", "log_dir")
@@ -208,8 +260,8 @@ def _layout(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Layout
         parser.error(f"missing {', '.join(missing)} (or use --docker)")
     return Layout(
         http_port=args.http_port,
-        booking=args.booking,
-        edges=tuple(edge.strip() for edge in args.edges.split(",") if edge.strip()),
+        bookings=_addresses(args.booking),
+        edges=_addresses(args.edges),
         frontend_dir=_absolute(args.frontend),
         run_dir=_absolute(args.run_dir),
         log_dir=None if args.log_dir == "-" else _absolute(Path(args.log_dir)),

@@ -1,5 +1,9 @@
 """NatsLink: a NATS connection that keeps (re)connecting for as long as it lives.
 
+``servers`` may name several nodes of a NATS cluster: nats-py tries them in random
+order, and on losing its server (closed, or silent for ``PING_INTERVAL`` *
+(``MAX_OUTSTANDING_PINGS`` + 1) seconds) goes on to the next at once.
+
 A service runs while NATS is away: until the first connection ``client`` is None and
 ``connected`` is false; after it, nats-py reconnects by itself (and restores
 subscriptions). ``on_connect`` prepares each new client (e.g. subscribes) before it
@@ -25,6 +29,15 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY = 0.1
 MAX_RETRY = 2.0
+# A server that stops answering (its machine gone, the process hung) leaves the TCP
+# connection open: after PING_INTERVAL * (MAX_OUTSTANDING_PINGS + 1) seconds without a
+# PONG the client counts it stale and moves to another server of the list. nats-py's
+# own default (2 minutes, 2 pings) would leave a service deaf for up to 6 minutes.
+PING_INTERVAL = 1
+MAX_OUTSTANDING_PINGS = 2
+# How long one server may take to accept and greet; a hung one costs this much once
+# before the next server is tried.
+CONNECT_TIMEOUT = 1
 
 
 def redacted(url: str) -> str:
@@ -93,10 +106,12 @@ class NatsLink:
                 client = await nats.connect(
                     servers=self._servers,
                     name=self._name,
-                    connect_timeout=1,
+                    connect_timeout=CONNECT_TIMEOUT,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.25,
+                    ping_interval=PING_INTERVAL,
+                    max_outstanding_pings=MAX_OUTSTANDING_PINGS,
                     error_cb=self._on_error,
                     disconnected_cb=self._on_disconnected,
                     reconnected_cb=self._on_reconnected,

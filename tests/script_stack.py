@@ -6,7 +6,10 @@ never touch a stack someone runs from the project folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
+import socket
 import subprocess
 from pathlib import Path
 
@@ -15,22 +18,59 @@ from tests.servers import PROJECT_ROOT, free_port
 __all__ = ["ScriptStack"]
 
 SCRIPT_TIMEOUT = 180
+# The booking processes start-all.sh runs unless BOOKING_PROCESSES says otherwise.
+BOOKING_PROCESSES = 2
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+# Consecutive ports are chosen from here up to the ephemeral range.
+FIRST_CHOSEN_PORT = 20000
+
+
+def _ephemeral_ports_start() -> int:
+    """The first port the kernel hands out to outgoing connections."""
+    with contextlib.suppress(OSError, ValueError):
+        return int(EPHEMERAL_RANGE.read_text().split()[0])
+    return 32768
+
+
+def free_ports_in_a_row(count: int) -> int:
+    """The first of ``count`` consecutive ports on 127.0.0.1 that nothing listens on.
+
+    They lie below the kernel's ephemeral range: a port inside it may be taken by any
+    outgoing connection between this check and the server's bind (and connect() favours
+    the even port right after the odd one a bind to port 0 gives).
+    """
+    end = _ephemeral_ports_start() - count
+    while True:
+        first = random.randrange(FIRST_CHOSEN_PORT, end)
+        probes = [socket.socket() for _ in range(count)]
+        try:
+            for offset, probe in enumerate(probes):
+                probe.bind(("127.0.0.1", first + offset))
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+        return first
 
 
 class ScriptStack:
     """Start, stop and inspect one stack started by the project's own scripts."""
 
     def __init__(self, directory: Path, *, hold_seconds: float = 30, **settings: str) -> None:
+        """``settings`` go to the scripts' environment (``BOOKING_PROCESSES="3"``, …)."""
         self.directory = directory
         edges = (free_port(), free_port())
+        processes = int(settings.get("BOOKING_PROCESSES", BOOKING_PROCESSES))
         self.ports = {
             "HTTP_PORT": free_port(),
-            "BOOKING_PORT": free_port(),
+            "BOOKING_PORT": free_ports_in_a_row(processes),
             "REDIS_PORT": free_port(),
             "NATS_PORT": free_port(),
             "NATS_MONITOR_PORT": free_port(),
         }
         self.edge_ports = edges
+        self.booking_ports = tuple(self.ports["BOOKING_PORT"] + n for n in range(processes))
         self.start_output = ""
         self.env = {
             **os.environ,
@@ -39,6 +79,8 @@ class ScriptStack:
             "STACK_DIR": str(directory),
             "HOLD_SECONDS": str(hold_seconds),
             **settings,
+            # Always set, so that one exported in the caller's shell cannot differ.
+            "BOOKING_PROCESSES": str(processes),
         }
 
     @property
@@ -47,7 +89,7 @@ class ScriptStack:
 
     @property
     def all_ports(self) -> list[int]:
-        return [*self.ports.values(), *self.edge_ports]
+        return [*self.ports.values(), *self.booking_ports[1:], *self.edge_ports]
 
     def run(self, script: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run a script of the project folder against this stack; never raises on failure."""
@@ -80,5 +122,6 @@ class ScriptStack:
         return (self.credentials_dir / f"{account}.password").read_text().strip()
 
     def pid(self, name: str) -> int:
-        """The pid ``start-all.sh`` recorded for a service (e.g. ``edge-server-3000``)."""
+        """The pid ``start-all.sh`` recorded for a service (``edge-server-3000``,
+        ``booking-service-8080``)."""
         return int((self.directory / "run" / f"{name}.pid").read_text().split()[0])

@@ -236,10 +236,12 @@ class NatsServer(ManagedProcess):
     both), ``anonymous_url`` none.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, credentials_dir: Path | None = None) -> None:
+        """``credentials_dir``: where the users' passwords live (by default in ``directory``),
+        so that several servers can share one set."""
         self.port = free_port()
         directory.mkdir(parents=True, exist_ok=True)
-        self.credentials = credentials.ensure(directory / "credentials")
+        self.credentials = credentials.ensure(credentials_dir or directory / "credentials")
         config = self.credentials.directory / credentials.NATS_CONF
         argv = [
             find_binary("nats-server"), "-c", str(config), "-a", "127.0.0.1", "-p", str(self.port),
@@ -320,7 +322,7 @@ class NginxServer(ManagedProcess):
         self.port = free_port()
         layout = Layout(
             http_port=self.port,
-            booking=booking,
+            bookings=(booking,),
             edges=tuple(edges),
             frontend_dir=PROJECT_ROOT / "frontend",
             run_dir=directory,

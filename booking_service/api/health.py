@@ -5,12 +5,16 @@ Otherwise 503, with ``error`` naming what is wrong: Redis or NATS unreachable, t
 sweeper more than ``MAX_SWEEPER_LAG`` seconds behind its oldest deadline in any event (Redis that
 refuses writes, say), or masters (``unreplicated``) short of ``REDIS_WAIT_REPLICAS`` replicas
 in sync, whose writes are refused until one is back (after a failover, say).
-``task_restarts`` counts how often each background loop was restarted after it died.
+``task_restarts`` counts how often each background loop was restarted after it died;
+``instance`` names the process that answered (host and pid), so that behind a load
+balancer one can tell the processes apart.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 
 from fastapi import APIRouter, Request
 from redis.exceptions import RedisClusterException, RedisError
@@ -60,6 +64,7 @@ async def health(request: Request) -> Response:
     body: dict[str, object] = {
         "status": "ok" if redis_ok and nats_ok and not lagging and not unreplicated else "degraded",
         "service": "booking-service",
+        "instance": f"{socket.gethostname()}/{os.getpid()}",
         "redis": "ok" if redis_ok else "down",
         "nats": "ok" if nats_ok else "down",
         "hold_seconds": services.settings.hold_seconds,

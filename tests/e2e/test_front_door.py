@@ -43,7 +43,7 @@ def test_start_all_keeps_credentials_private(script_stack: ScriptStack) -> None:
     for path in directory.iterdir():
         assert path.stat().st_mode & 0o777 == 0o600, path
     passwords = [script_stack.password(account) for account in ACCOUNTS]
-    booking = _environment(script_stack.pid("booking-service"))
+    booking = _environment(script_stack.pid(f"booking-service-{script_stack.booking_ports[0]}"))
     assert booking["REDIS_URL"].startswith(f"redis://booking:{passwords[0]}@")
     assert booking["NATS_URL"].startswith(f"nats://booking:{passwords[1]}@")
     edge = _environment(script_stack.pid(f"edge-server-{script_stack.edge_ports[0]}"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 from pathlib import Path
 
@@ -38,11 +40,45 @@ def test_shell_script_passes_against_running_stack(
 
 def test_start_all_twice_starts_no_duplicates(script_stack: ScriptStack) -> None:
     """A second start-all.sh reports the running stack and leaves its processes alone."""
-    before = script_stack.pid("booking-service")
+    names = [f"booking-service-{port}" for port in script_stack.booking_ports]
+    before = [script_stack.pid(name) for name in names]
     result = script_stack.run("start-all.sh")
     assert result.returncode == 0
     assert "already running" in result.stdout
-    assert script_stack.pid("booking-service") == before
+    assert [script_stack.pid(name) for name in names] == before
+
+
+def test_start_all_serves_through_every_booking_process(script_stack: ScriptStack) -> None:
+    """NGINX spreads requests over both booking processes: /health names each in turn."""
+    pids = {script_stack.pid(f"booking-service-{port}") for port in script_stack.booking_ports}
+    assert len(pids) == 2
+    instances = {
+        httpx.get(script_stack.base_url + "/health", timeout=5).json()["instance"] for _ in range(6)
+    }
+    assert {int(instance.rpartition("/")[2]) for instance in instances} == pids
+
+
+def test_booking_process_killed_nginx_serves_from_the_others(tmp_path: Path) -> None:
+    """With one of three booking processes killed, every request through NGINX still
+    succeeds; stop-all.sh stops the other two and every edge and leaves no listener."""
+    stack = ScriptStack(tmp_path / "stack", BOOKING_PROCESSES="3").start()
+    try:
+        victim = stack.pid(f"booking-service-{stack.booking_ports[1]}")
+        os.kill(victim, signal.SIGKILL)
+        for seat in ("A1", "A2", "A3", "A4", "A5", "A6"):
+            body = {"seat_id": seat, "user_id": "survivor"}
+            response = httpx.post(f"{stack.base_url}/api/seats/select", json=body, timeout=5)
+            assert response.status_code == 200, response.text
+        pids = {stack.pid(f"booking-service-{port}") for port in stack.booking_ports}
+        instances = {
+            httpx.get(stack.base_url + "/health", timeout=5).json()["instance"] for _ in range(6)
+        }
+        assert {int(instance.rpartition("/")[2]) for instance in instances} == pids - {victim}
+    finally:
+        stopped = stack.stop()
+    assert stopped.returncode == 0
+    assert stopped.stdout.count("stopped booking-service-") == 2
+    assert not any(_listening(port) for port in stack.all_ports)
 
 
 def test_start_all_serves_the_frontend_and_health(script_stack: ScriptStack) -> None:
@@ -55,14 +91,20 @@ def test_start_all_serves_the_frontend_and_health(script_stack: ScriptStack) -> 
 
 
 def test_start_all_reports_a_taken_port(tmp_path: Path) -> None:
-    """With a port taken, start-all.sh names it, exits non-zero and leaves nothing running."""
+    """With ports taken, start-all.sh names each and its setting, exits non-zero and
+    leaves nothing running."""
     stack = ScriptStack(tmp_path / "stack")
-    with socket.socket() as squatter:
+    with socket.socket() as squatter, socket.socket() as second:
         squatter.bind(("127.0.0.1", stack.ports["BOOKING_PORT"]))
         squatter.listen()
+        second.bind(("127.0.0.1", stack.booking_ports[1]))
+        second.listen()
         result = stack.run("start-all.sh")
     assert result.returncode != 0
     assert f"port {stack.ports['BOOKING_PORT']} is already in use" in result.stderr
+    assert "(BOOKING_PORT)" in result.stderr
+    assert f"port {stack.booking_ports[1]} is already in use" in result.stderr
+    assert "(BOOKING_PORT+1, booking process 2)" in result.stderr
     assert not any(_listening(port) for port in stack.all_ports)
 
 

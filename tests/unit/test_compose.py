@@ -53,10 +53,8 @@ def _mounts(service: dict[str, Any]) -> dict[str, str]:
 
 
 def test_compose_runs_the_whole_system(services: dict[str, Any]) -> None:
-    """Compose declares Redis, NATS, the booking service, two edges, NGINX and their passwords."""
-    assert set(services) == {
-        "credentials", "redis", "nats", "booking-service", "edge-1", "edge-2", "nginx",
-    }  # fmt: skip
+    """Compose declares Redis, NATS, the booking service, the edges, NGINX and their passwords."""
+    assert set(services) == {"credentials", "redis", "nats", "booking-service", "edge", "nginx"}
 
 
 def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> None:
@@ -66,7 +64,7 @@ def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> Non
         for name, service in services.items()
         for dependency, condition in service.get("depends_on", {}).items()
     }
-    assert ("nginx", "edge-2") in waits
+    assert ("nginx", "edge") in waits
     assert ("booking-service", "redis") in waits
     assert waits.pop(("redis", "credentials")) == "service_completed_successfully"
     assert waits.pop(("nats", "credentials")) == "service_completed_successfully"
@@ -85,22 +83,29 @@ def test_compose_keeps_redis_data_in_an_append_only_file(services: dict[str, Any
 def test_compose_builds_both_dockerfile_targets(services: dict[str, Any]) -> None:
     """The booking service and the edges are built from the Dockerfile's own targets."""
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    for name in ("booking-service", "edge-1", "edge-2"):
+    for name in ("booking-service", "edge"):
         target = services[name]["build"]["target"]
         assert re.search(rf"^FROM \S+ AS {target}$", dockerfile, re.MULTILINE), target
     assert "HEALTHCHECK" in dockerfile
 
 
 def test_compose_nginx_routes_to_service_names(services: dict[str, Any]) -> None:
-    """The compose NGINX config sends /api to booking-service and /ws to both edges."""
+    """The compose NGINX config sends /api to booking-service and /ws to the edge service,
+    looked up in Docker's DNS at request time so that every replica of ``--scale`` counts."""
     conf = (PROJECT_ROOT / "nginx" / "docker.conf").read_text()
     assert "server booking-service:8080" in conf
-    assert "server edge-1:3000" in conf
-    assert "server edge-2:3001" in conf
-    assert "least_conn" in conf
+    assert "resolver 127.0.0.11 " in conf
+    assert "default edge:3000;" in conf
+    assert "proxy_pass http://$edge_service;" in conf
     assert _mounts(services["nginx"])["/etc/nginx/nginx.conf"].endswith("nginx/docker.conf")
-    edge_ports = {services[name]["environment"]["PORT"] for name in ("edge-1", "edge-2")}
-    assert edge_ports == {"3000", "3001"}
+    assert services["edge"]["environment"]["PORT"] == "3000"
+
+
+def test_compose_edges_scale_without_clashing(services: dict[str, Any]) -> None:
+    """The edge service has no fixed container name and publishes no port, so
+    ``docker compose up --scale edge=4`` can start four of it."""
+    assert "container_name" not in services["edge"]
+    assert "ports" not in services["edge"]
 
 
 def _command(service: dict[str, Any]) -> str:
@@ -126,20 +131,18 @@ def test_compose_services_get_their_own_accounts_only(services: dict[str, Any]) 
     assert "redis://booking:$(cat /credentials/redis-booking.password)@redis:6379" in booking
     assert "nats://booking:$(cat /credentials/nats-booking.password)@nats:4222" in booking
     assert _mounts(services["booking-service"])["/credentials"] == "booking-credentials"
-    for name in ("edge-1", "edge-2"):
-        edge = _command(services[name])
-        assert "nats://edge:$(cat /credentials/nats-edge.password)@nats:4222" in edge
-        assert _mounts(services[name])["/credentials"] == "edge-credentials"
+    edge = _command(services["edge"])
+    assert "nats://edge:$(cat /credentials/nats-edge.password)@nats:4222" in edge
+    assert _mounts(services["edge"])["/credentials"] == "edge-credentials"
     for service in services.values():
         for value in service.get("environment", {}).values():
             assert "@" not in str(value), "a URL with credentials in the environment"
 
 
 def test_compose_edges_accept_only_the_page_nginx_serves(services: dict[str, Any]) -> None:
-    """Both edges refuse WebSockets from other sites' pages: ALLOWED_ORIGINS is our origin."""
-    for name in ("edge-1", "edge-2"):
-        origins = services[name]["environment"]["ALLOWED_ORIGINS"].split(",")
-        assert set(origins) == {"http://localhost", "http://127.0.0.1"}
+    """Edges refuse WebSockets from other sites' pages: ALLOWED_ORIGINS is our origin."""
+    origins = services["edge"]["environment"]["ALLOWED_ORIGINS"].split(",")
+    assert set(origins) == {"http://localhost", "http://127.0.0.1"}
 
 
 def test_compose_app_user_owns_the_files_made_for_it() -> None:

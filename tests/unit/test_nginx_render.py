@@ -13,6 +13,7 @@ import pytest
 from nginx.render import DOCKER_CONF, DOCKER_LAYOUT, Layout, main, render
 from tests.servers import find_binary
 
+BOOKINGS = ("127.0.0.1:8080", "127.0.0.1:8081")
 EDGES = ("127.0.0.1:3000", "127.0.0.1:3001", "127.0.0.1:3002")
 
 
@@ -22,7 +23,7 @@ def layout(tmp_path: Path) -> Layout:
     frontend.mkdir()
     return Layout(
         http_port=8000,
-        booking="127.0.0.1:8080",
+        bookings=BOOKINGS,
         edges=EDGES,
         frontend_dir=frontend,
         run_dir=tmp_path / "run",
@@ -46,7 +47,7 @@ def test_render_output_passes_nginx_config_test(layout: Layout, tmp_path: Path) 
     out = tmp_path / "run" / "nginx.conf"
     status = main(
         [
-            "--http-port", "8000", "--booking", layout.booking, "--edges", ",".join(EDGES),
+            "--http-port", "8000", "--booking", ",".join(BOOKINGS), "--edges", ",".join(EDGES),
             "--frontend", str(layout.frontend_dir), "--run-dir", str(layout.run_dir),
             "--log-dir", str(layout.log_dir), "--out", str(out),
         ]
@@ -69,6 +70,37 @@ def test_render_balances_edges_with_least_conn_not_ip_hash(layout: Layout) -> No
     assert "ip_hash" not in config
     for edge in EDGES:
         assert f"server {edge} " in config
+
+
+def test_render_spreads_requests_over_every_booking_process(layout: Layout) -> None:
+    """/api and /health go to one upstream naming every booking process, kept alive."""
+    config = directives(render(layout))
+    upstream = config[config.index("upstream booking_service {") :].partition("}")[0]
+    assert [line.split()[1] for line in upstream.splitlines() if "server " in line] == list(
+        BOOKINGS
+    )
+    assert "keepalive 32;" in upstream
+    assert "proxy_pass http://booking_service;" in config
+
+
+def test_render_with_a_resolver_finds_edge_replicas_at_request_time(
+    layout: Layout, tmp_path: Path
+) -> None:
+    """With a resolver, /ws and /stats go to the edge service's name, looked up every few
+    seconds rather than once at start; the config passes ``nginx -t``."""
+    dns = replace(layout, edges=("localhost:3000",), edge_resolver="127.0.0.53", log_dir=None)
+    config = render(dns)
+    body = directives(config)
+    assert "resolver 127.0.0.53 valid=5s ipv6=off;" in body
+    assert "default localhost:3000;" in body
+    assert "proxy_pass http://$edge_service;" in body
+    assert "proxy_pass http://$edge_service/stats;" in body
+    assert "upstream edge_servers" not in body
+    (dns.run_dir / "nginx").mkdir(parents=True)
+    out = dns.run_dir / "dns.conf"
+    out.write_text(config)
+    result = nginx_test(out, dns.run_dir)
+    assert result.returncode == 0, result.stderr
 
 
 def test_render_fills_every_placeholder(layout: Layout) -> None:
@@ -129,7 +161,7 @@ def test_render_command_line_sets_the_limits(layout: Layout, tmp_path: Path) -> 
     out = tmp_path / "limits.conf"
     status = main(
         [
-            "--http-port", "8000", "--booking", layout.booking, "--edges", EDGES[0],
+            "--http-port", "8000", "--booking", ",".join(BOOKINGS), "--edges", EDGES[0],
             "--frontend", str(layout.frontend_dir), "--run-dir", str(layout.run_dir),
             "--log-dir", "-", "--out", str(out), "--ws-connections", "4",
             "--status-rate", "2r/s", "--status-burst", "3",
@@ -156,7 +188,9 @@ def test_render_keeps_nginx_state_under_run_dir(layout: Layout) -> None:
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"booking": "127.0.0.1:8080; include /etc/passwd"}, "not a host:port"),
+        ({"bookings": ("127.0.0.1:8080; include /etc/passwd",)}, "not a host:port"),
+        ({"bookings": ()}, "at least one booking"),
+        ({"bookings": ("127.0.0.1:8080", "127.0.0.1:8080")}, "listed twice"),
         ({"edges": ("edge 1:3000",)}, "not a host:port"),
         ({"edges": ()}, "at least one edge"),
         ({"edges": ("127.0.0.1:3000", "127.0.0.1:3000")}, "listed twice"),
@@ -167,6 +201,8 @@ def test_render_keeps_nginx_state_under_run_dir(layout: Layout) -> None:
         ({"status_burst": -1}, "status burst"),
         ({"ws_connections": 0}, "WebSockets per client"),
         ({"http_port": 0}, "HTTP port"),
+        ({"edge_resolver": "dns.example"}, "resolver must be an IP address"),
+        ({"edge_resolver": "127.0.0.11"}, "one edge service name"),
     ],
 )
 def test_layout_rejects_values_that_would_break_the_config(
