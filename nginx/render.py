@@ -85,11 +85,13 @@ class Layout:
 
 
 # docker compose: upstreams by service name, the official image's html and cache
-# directories (/var/cache/nginx exists there), logs to the container's output.
+# directories (/var/cache/nginx exists there), logs to the container's output. `edge`
+# names every container of the scaled edge service: NGINX resolves it to all of their
+# addresses when it loads the config (`nginx -s reload` after scaling).
 DOCKER_LAYOUT = Layout(
     http_port=80,
     booking="booking-service:8080",
-    edges=("edge-1:3000", "edge-2:3001"),
+    edges=("edge:3000",),
     frontend_dir=Path("/usr/share/nginx/html"),
     run_dir=Path("/var/cache"),
     log_dir=None,

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from typing import Any
 
 import pytest
 import yaml
 
+from tests.compose import compose_command
 from tests.servers import PROJECT_ROOT
-
-
-def _compose() -> list[str]:
-    """The compose command available here: ``docker compose`` or ``docker-compose``."""
-    docker = shutil.which("docker")
-    if docker:
-        probe = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
-        if probe.returncode == 0:
-            return [docker, "compose"]
-    legacy = shutil.which("docker-compose")
-    if legacy is None:
-        pytest.fail("neither 'docker compose' nor 'docker-compose' is installed: ./run-tests.sh")
-    return [legacy]
 
 
 @pytest.fixture(scope="module")
 def services() -> dict[str, Any]:
     """The compose services, as the compose tool itself resolves the file."""
     result = subprocess.run(
-        [*_compose(), "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config"],
+        [*compose_command(), "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config"],
         capture_output=True,
         text=True,
         check=False,
@@ -54,9 +41,10 @@ def _mounts(service: dict[str, Any]) -> dict[str, str]:
 
 def test_compose_runs_the_whole_system(services: dict[str, Any]) -> None:
     """Compose declares Redis, NATS, the booking service, two edges, NGINX and their passwords."""
-    assert set(services) == {
-        "credentials", "redis", "nats", "booking-service", "edge-1", "edge-2", "nginx",
-    }  # fmt: skip
+    assert set(services) == {"credentials", "redis", "nats", "booking-service", "edge", "nginx"}
+    assert services["edge"]["scale"] == 2
+    assert "container_name" not in services["edge"]
+    assert "ports" not in services["edge"]
 
 
 def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> None:
@@ -66,7 +54,7 @@ def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> Non
         for name, service in services.items()
         for dependency, condition in service.get("depends_on", {}).items()
     }
-    assert ("nginx", "edge-2") in waits
+    assert ("nginx", "edge") in waits
     assert ("booking-service", "redis") in waits
     assert waits.pop(("redis", "credentials")) == "service_completed_successfully"
     assert waits.pop(("nats", "credentials")) == "service_completed_successfully"
@@ -85,22 +73,20 @@ def test_compose_keeps_redis_data_in_an_append_only_file(services: dict[str, Any
 def test_compose_builds_both_dockerfile_targets(services: dict[str, Any]) -> None:
     """The booking service and the edges are built from the Dockerfile's own targets."""
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    for name in ("booking-service", "edge-1", "edge-2"):
+    for name in ("booking-service", "edge"):
         target = services[name]["build"]["target"]
         assert re.search(rf"^FROM \S+ AS {target}$", dockerfile, re.MULTILINE), target
     assert "HEALTHCHECK" in dockerfile
 
 
 def test_compose_nginx_routes_to_service_names(services: dict[str, Any]) -> None:
-    """The compose NGINX config sends /api to booking-service and /ws to both edges."""
+    """The compose NGINX config sends /api to booking-service and /ws to every edge."""
     conf = (PROJECT_ROOT / "nginx" / "docker.conf").read_text()
     assert "server booking-service:8080" in conf
-    assert "server edge-1:3000" in conf
-    assert "server edge-2:3001" in conf
+    assert "server edge:3000" in conf
     assert "least_conn" in conf
     assert _mounts(services["nginx"])["/etc/nginx/nginx.conf"].endswith("nginx/docker.conf")
-    edge_ports = {services[name]["environment"]["PORT"] for name in ("edge-1", "edge-2")}
-    assert edge_ports == {"3000", "3001"}
+    assert services["edge"]["environment"]["PORT"] == "3000"
 
 
 def _command(service: dict[str, Any]) -> str:
@@ -126,20 +112,18 @@ def test_compose_services_get_their_own_accounts_only(services: dict[str, Any]) 
     assert "redis://booking:$(cat /credentials/redis-booking.password)@redis:6379" in booking
     assert "nats://booking:$(cat /credentials/nats-booking.password)@nats:4222" in booking
     assert _mounts(services["booking-service"])["/credentials"] == "booking-credentials"
-    for name in ("edge-1", "edge-2"):
-        edge = _command(services[name])
-        assert "nats://edge:$(cat /credentials/nats-edge.password)@nats:4222" in edge
-        assert _mounts(services[name])["/credentials"] == "edge-credentials"
+    edge = _command(services["edge"])
+    assert "nats://edge:$(cat /credentials/nats-edge.password)@nats:4222" in edge
+    assert _mounts(services["edge"])["/credentials"] == "edge-credentials"
     for service in services.values():
         for value in service.get("environment", {}).values():
             assert "@" not in str(value), "a URL with credentials in the environment"
 
 
 def test_compose_edges_accept_only_the_page_nginx_serves(services: dict[str, Any]) -> None:
-    """Both edges refuse WebSockets from other sites' pages: ALLOWED_ORIGINS is our origin."""
-    for name in ("edge-1", "edge-2"):
-        origins = services[name]["environment"]["ALLOWED_ORIGINS"].split(",")
-        assert set(origins) == {"http://localhost", "http://127.0.0.1"}
+    """The edges refuse WebSockets from other sites' pages: ALLOWED_ORIGINS is our origin."""
+    origins = services["edge"]["environment"]["ALLOWED_ORIGINS"].split(",")
+    assert set(origins) == {"http://localhost", "http://127.0.0.1"}
 
 
 def test_compose_app_user_owns_the_files_made_for_it() -> None:
@@ -150,3 +134,14 @@ def test_compose_app_user_owns_the_files_made_for_it() -> None:
     uid = COMPOSE_OWNERS["booking-service"]
     assert f"useradd --system --uid {uid} " in dockerfile
     assert COMPOSE_OWNERS["edge"] == uid
+
+
+def test_compose_base_images_default_to_the_official_ones(services: dict[str, Any]) -> None:
+    """Without PYTHON_IMAGE, REDIS_IMAGE, NATS_IMAGE or NGINX_IMAGE set, the official images."""
+    assert services["redis"]["image"] == "redis:7-alpine"
+    assert services["nats"]["image"] == "nats:2-alpine"
+    assert services["nginx"]["image"] == "nginx:1.27-alpine"
+    for name in ("credentials", "booking-service", "edge"):
+        assert services[name]["build"]["args"] == {"PYTHON_IMAGE": "python:3.11-slim"}
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert "ARG PYTHON_IMAGE=python:3.11-slim\nFROM ${PYTHON_IMAGE} AS base\n" in dockerfile
