@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 from tests.servers import PROJECT_ROOT, ServerError, free_port
 
@@ -124,33 +125,50 @@ class ComposeStack:
             raise ServerError(f"compose {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
-    def up(self, *, edges: int | None = None) -> ComposeStack:
-        """Build the images (cached layers: seconds), start, wait until every service is healthy.
-
-        ``edges`` scales the edge service; containers already running stay as they are.
-        """
+    def up(self) -> ComposeStack:
+        """Build the images (cached layers: seconds), start, wait until every service is healthy."""
         self.compose("build", timeout=BUILD_TIMEOUT)
-        scale = [] if edges is None else ["--scale", f"edge={edges}"]
-        self.compose("up", "-d", "--no-recreate", *scale, timeout=BUILD_TIMEOUT)
+        self.compose("up", "-d", timeout=BUILD_TIMEOUT)
         self.wait_healthy()
         return self
+
+    def scale(self, service: str, count: int) -> None:
+        """Run ``count`` containers of ``service``, leaving running ones be; wait until healthy."""
+        self.compose("up", "-d", "--no-build", "--no-recreate", "--scale", f"{service}={count}")
+        self.wait_healthy()
 
     def containers(self, service: str | None = None) -> list[str]:
         """Ids of the project's containers (of one service when named), running or not."""
         names = [] if service is None else [service]
         return self.compose("ps", "-q", *names).stdout.split()
 
-    def states(self) -> dict[str, str]:
-        """Container name → its health (``healthy``, ``starting``…) or, without one, its state."""
+    def addresses(self, service: str) -> list[str]:
+        """The IP addresses of a service's containers on the project's network.
+
+        The host reaches them directly over the bridge, ports unpublished.
+        """
+        inspected = self._inspect(self.containers(service))
+        return [
+            network["IPAddress"]
+            for container in inspected
+            for network in container["NetworkSettings"]["Networks"].values()
+        ]
+
+    def _inspect(self, containers: list[str]) -> list[dict[str, Any]]:
         inspected = subprocess.run(
-            ["docker", "inspect", *self.containers()],
+            ["docker", "inspect", *containers],
             capture_output=True,
             text=True,
             timeout=COMMAND_TIMEOUT,
             check=True,
         )
+        found: list[dict[str, Any]] = json.loads(inspected.stdout)
+        return found
+
+    def states(self) -> dict[str, str]:
+        """Container name → its health (``healthy``, ``starting``…) or, without one, its state."""
         states = {}
-        for container in json.loads(inspected.stdout):
+        for container in self._inspect(self.containers()):
             state = container["State"]
             health = state.get("Health")
             shown = health["Status"] if health else f"{state['Status']} {state['ExitCode']}"
