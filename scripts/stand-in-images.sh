@@ -96,7 +96,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
     # Packages must not start their services inside the chroot.
     printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
     mount -t proc proc "$root/proc" && proc_mount="$root/proc"
-    # shellcheck disable=SC2046 # one word per package
     chroot "$root" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
       apt-get install -y -qq --no-install-recommends $(packages "$name") >/dev/null" >&2
     finish_rootfs "$name" "$root"
