@@ -1,15 +1,23 @@
 # One image per service, built from one recipe: `--target booking-service` or
 # `--target edge-server`. docker-compose.yml builds both. The app user's uid is fixed
 # (10001): the compose credentials service gives it the password files it may read.
-FROM python:3.11-slim AS base
+# PYTHON_IMAGE names the base: any image with Python 3.11+ whose `python` and `pip` are
+# first on PATH (scripts/stand-in-images.sh builds one where no registry is reachable).
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE} AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# The dependencies get a layer of their own, so a change to the code reinstalls only
+# the project, not every wheel.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" >/tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt && rm /tmp/requirements.txt
+COPY README.md ./
 COPY shared ./shared
 COPY booking_service ./booking_service
 COPY edge_server ./edge_server
 COPY venues ./venues
-RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /app app && mkdir /data && chown app /data
+RUN pip install --no-cache-dir --no-deps . && useradd --system --uid 10001 --home /app app && mkdir /data && chown app /data
 USER app
 
 FROM base AS booking-service

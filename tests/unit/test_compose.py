@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from typing import Any
 
 import pytest
 import yaml
 
+from tests.compose import compose_command
 from tests.servers import PROJECT_ROOT
-
-
-def _compose() -> list[str]:
-    """The compose command available here: ``docker compose`` or ``docker-compose``."""
-    docker = shutil.which("docker")
-    if docker:
-        probe = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
-        if probe.returncode == 0:
-            return [docker, "compose"]
-    legacy = shutil.which("docker-compose")
-    if legacy is None:
-        pytest.fail("neither 'docker compose' nor 'docker-compose' is installed: ./run-tests.sh")
-    return [legacy]
 
 
 @pytest.fixture(scope="module")
 def services() -> dict[str, Any]:
     """The compose services, as the compose tool itself resolves the file."""
     result = subprocess.run(
-        [*_compose(), "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config"],
+        [*compose_command(), "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config"],
         capture_output=True,
         text=True,
         check=False,
@@ -55,6 +42,9 @@ def _mounts(service: dict[str, Any]) -> dict[str, str]:
 def test_compose_runs_the_whole_system(services: dict[str, Any]) -> None:
     """Compose declares Redis, NATS, the booking service, the edges, NGINX and their passwords."""
     assert set(services) == {"credentials", "redis", "nats", "booking-service", "edge", "nginx"}
+    assert services["edge"]["scale"] == 2
+    assert "container_name" not in services["edge"]
+    assert "ports" not in services["edge"]
 
 
 def test_compose_waits_for_healthy_dependencies(services: dict[str, Any]) -> None:
@@ -153,3 +143,14 @@ def test_compose_app_user_owns_the_files_made_for_it() -> None:
     uid = COMPOSE_OWNERS["booking-service"]
     assert f"useradd --system --uid {uid} " in dockerfile
     assert COMPOSE_OWNERS["edge"] == uid
+
+
+def test_compose_base_images_default_to_the_official_ones(services: dict[str, Any]) -> None:
+    """Without PYTHON_IMAGE, REDIS_IMAGE, NATS_IMAGE or NGINX_IMAGE set, the official images."""
+    assert services["redis"]["image"] == "redis:7-alpine"
+    assert services["nats"]["image"] == "nats:2-alpine"
+    assert services["nginx"]["image"] == "nginx:1.27-alpine"
+    for name in ("credentials", "booking-service", "edge"):
+        assert services[name]["build"]["args"] == {"PYTHON_IMAGE": "python:3.11-slim"}
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert "ARG PYTHON_IMAGE=python:3.11-slim\nFROM ${PYTHON_IMAGE} AS base\n" in dockerfile
