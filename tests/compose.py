@@ -194,19 +194,6 @@ class ComposeStack:
                 raise ServerError(f"not healthy within {timeout:.0f}s: {states}\n{logs}")
             time.sleep(0.5)
 
-    def exec(self, container: str, *command: str) -> str:
-        """Run a command in a running container; its output. Raises on failure."""
-        result = subprocess.run(
-            ["docker", "exec", container, *command],
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise ServerError(f"{' '.join(command)} in {container} failed: {result.stderr}")
-        return result.stdout
-
     def leftovers(self) -> list[str]:
         """The project's containers, volumes and networks that still exist."""
         label = f"label=com.docker.compose.project={self.project}"
