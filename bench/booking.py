@@ -3,7 +3,8 @@
 Starts Redis, NATS and one booking service (``--workers`` uvicorn processes) in a
 temporary directory, runs ``--clients`` concurrent select → release cycles on distinct
 seats for ``--duration`` seconds (events are published to NATS as usual), and prints
-operations per second (each select and each release is one operation) and latency.
+operations per second (each select and each release is one operation), latency, and the
+CPU time the load generator itself used (on a small machine it shares the cores).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def main() -> None:
     print(
         f"booking service, {args.workers} worker(s), {args.clients} clients, "
         f"{args.duration:.0f} s: {rate:,.0f} operations/s  {summary(result.latencies)}  "
-        f"failures {result.failures}"
+        f"failures {result.failures}  load generator CPU {result.cpu_seconds:.1f} s "
+        f"over {args.warmup + args.duration:.0f} s"
     )
 
 

@@ -19,16 +19,19 @@ __all__ = ["LoadResult", "run_load"]
 
 @dataclass
 class LoadResult:
-    """What the clients measured after the warm-up: operations, failures, latencies."""
+    """What the clients measured after the warm-up: operations, failures, latencies, and
+    the CPU seconds the generator's own processes spent over the whole run."""
 
     operations: int = 0
     failures: int = 0
     latencies: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0
 
     def merge(self, other: LoadResult) -> None:
         self.operations += other.operations
         self.failures += other.failures
         self.latencies.extend(other.latencies)
+        self.cpu_seconds += other.cpu_seconds
 
 
 def _request(host: str, port: int, path: str, body: bytes) -> bytes:
@@ -93,7 +96,10 @@ def _worker(
     duration: float,
     queue: multiprocessing.Queue[LoadResult],
 ) -> None:
-    queue.put(uvloop.run(_process_main(host, port, seat_ids, warmup, duration)))
+    cpu_before = time.process_time()
+    result = uvloop.run(_process_main(host, port, seat_ids, warmup, duration))
+    result.cpu_seconds = time.process_time() - cpu_before
+    queue.put(result)
 
 
 def run_load(
