@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
+
+from booking_service.auto_pipeline import AutoPipeline, BatchedScript
 
 __all__ = ["Scripts"]
 
@@ -19,25 +20,33 @@ def _source(name: str) -> str:
 
 @dataclass(frozen=True)
 class Scripts:
-    """One registered script per operation; calls use EVALSHA and reload on NOSCRIPT."""
+    """One registered script per operation; calls use EVALSHA and reload on NOSCRIPT.
 
-    select_seat: AsyncScript
-    hold_seats: AsyncScript
-    read_cart: AsyncScript
-    extend_cart: AsyncScript
-    book_seat: AsyncScript
-    book_cart: AsyncScript
-    cancel_order: AsyncScript
-    release_seat: AsyncScript
-    expire_holds: AsyncScript
-    block_seats: AsyncScript
-    init_venue: AsyncScript
-    read_venue: AsyncScript
-    read_version: AsyncScript
+    The calls of all scripts share one auto-pipeline: those made in the same event-loop
+    turn reach Redis in one round trip.
+    """
+
+    select_seat: BatchedScript
+    hold_seats: BatchedScript
+    read_cart: BatchedScript
+    extend_cart: BatchedScript
+    book_seat: BatchedScript
+    book_cart: BatchedScript
+    cancel_order: BatchedScript
+    release_seat: BatchedScript
+    expire_holds: BatchedScript
+    block_seats: BatchedScript
+    init_venue: BatchedScript
+    read_venue: BatchedScript
+    read_version: BatchedScript
 
     @classmethod
     def register(cls, redis: Redis) -> Scripts:
         """Register every script with this client (no round trip until first use)."""
+        pipeline = AutoPipeline(redis)
         return cls(
-            **{name: redis.register_script(_source(name)) for name in cls.__dataclass_fields__}
+            **{
+                name: BatchedScript(redis.register_script(_source(name)), pipeline)
+                for name in cls.__dataclass_fields__
+            }
         )
