@@ -6,6 +6,8 @@
 # Ports and settings come from the environment (defaults in brackets):
 #   HTTP_PORT [80, or 8000 when not root]  BOOKING_PORT [8080]  EDGE_PORTS ["3000 3001"]
 #   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
+#   WORKERS [2]: booking-service worker processes sharing BOOKING_PORT (one pidfile: the
+#   parent, which starts and stops them)
 #   ALLOW_TOKENLESS_WRITES [true]: false refuses seed-style writes without a session
 #   DEFAULT_PLAN [the 10x10 hall]: the shipped plan (venues/<name>.json) of the default
 #   event when it is first created; ADMIN_TOKEN [made into data/admin_token]: the
@@ -34,6 +36,9 @@ EDGE_PORTS="${EDGE_PORTS:-3000 3001}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 NATS_PORT="${NATS_PORT:-4222}"
 NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
+# Two workers serve the seat commands faster than one on two cores (see the README's
+# benchmarks); each is a whole booking service.
+WORKERS="${WORKERS:-2}"
 STACK_DIR="${STACK_DIR:-$PROJECT_ROOT}"
 DATA_DIR="$STACK_DIR/data"
 LOG_DIR="$STACK_DIR/logs"
@@ -157,7 +162,7 @@ for name in DEFAULT_PLAN ADMIN_TOKEN; do
   if [ -n "${!name:-}" ]; then optional_env+=("$name=${!name}"); fi
 done
 launch booking-service "booking_service" \
-  HOST=127.0.0.1 PORT="$BOOKING_PORT" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
+  HOST=127.0.0.1 PORT="$BOOKING_PORT" WORKERS="$WORKERS" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
   HOLD_SECONDS="${HOLD_SECONDS:-30}" ALLOW_TOKENLESS_WRITES="${ALLOW_TOKENLESS_WRITES:-true}" \
   "${optional_env[@]}" -- "$PY" -m booking_service
 await booking-service http_ok "$BOOKING_URL/health"
