@@ -2,13 +2,18 @@
 --
 --   wrk --latency -t4 -c64 -d8s -s bench/wrk/select_release.lua http://127.0.0.1:8080
 --
--- The seats are A1 ... J9 without J8 and J9: columns 1-9 of rows A-J, 88 of them, one
+-- The seats are columns 1-9 of rows A-J but J8 and J9 (A1 ... J7), 88 of them, one
 -- user id per seat (bench-<seat>), shared out among wrk's threads (WRK_THREADS tells
--- the script how many there are when -t is not 4: wrk does not). Each thread sends
--- a select of each of its seats, then a release of each, and again: a seat's release
--- goes out as many requests after its select as the thread has seats, so with fewer
--- connections than that per thread the select has been answered by then. Every select
--- and every release is one request; done() prints how many answers were not 200.
+-- the script how many there are when -t is not 4: wrk does not). Each thread sends a
+-- select of each of its seats, then a release of each, and again: a seat's release
+-- goes out as many requests after its select as the thread has seats (22 with -t4),
+-- so it overtakes its select (409 "not held") only when that select waits longer than
+-- all the thread's requests in between. Every select and every release is one
+-- request; done() prints how many answers were not 200.
+--
+-- Run it against a service whose holds outlast the sitting (HOLD_SECONDS=3600): the
+-- seats a run leaves held otherwise lapse 30 s later, and their owners' re-hold
+-- cooldown refuses the next run's selects.
 
 local SEATS = {}
 for row in ("ABCDEFGHIJ"):gmatch(".") do
