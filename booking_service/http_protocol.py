@@ -25,7 +25,9 @@ class CorkedTransport(asyncio.Transport):
     """A socket transport whose writes within one loop turn reach the socket as one write.
 
     Everything else is the wrapped transport's. Closing sends what is kept first; an
-    abort drops it, as the socket transport drops its own buffer.
+    abort drops it, as the socket transport drops its own buffer. Flow control is the
+    socket transport's too: it pauses the protocol's writing once the turn's bytes
+    reach it, so a pause comes at most one turn later than without the cork.
     """
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
