@@ -1,13 +1,15 @@
-"""HttpProtocol: uvicorn's httptools protocol, sending what a connection wrote in one turn at once.
+"""HttpProtocol: uvicorn's httptools protocol, sending a reply's head and body in one write.
 
 uvicorn writes a response's status line and headers as soon as the app starts the
 response, and its body when the app sends it: two ``send`` system calls for the
 smallest reply. On loopback each such call also runs the receiving side's network
 processing, so for the seat commands, whose answers are a few hundred bytes, they
-were a good share of the service's CPU. Here the transport uvicorn writes to keeps
-what one turn of the event loop wrote and hands it to the socket in one piece at the
-end of that turn: the same bytes in the same order, one call, and no later than the
-next turn.
+were a good share of the service's CPU. Here the transport uvicorn writes to keeps a
+write until the next one joins it, and sends both in one piece at that moment; a
+write that nothing joins goes out alone at the end of the loop turn. So a reply's
+body leaves exactly when it did before, and with it its head: the same bytes in the
+same order, one call, and the order in which a client sees a command's reply and the
+change it published on NATS stays what it was.
 """
 
 from __future__ import annotations
@@ -22,42 +24,46 @@ __all__ = ["CorkedTransport", "HttpProtocol"]
 
 
 class CorkedTransport(asyncio.Transport):
-    """A socket transport whose writes within one loop turn reach the socket as one write.
+    """A socket transport that sends a write together with the one after it.
 
-    Everything else is the wrapped transport's. Closing sends what is kept first; an
-    abort drops it, as the socket transport drops its own buffer. Flow control is the
-    socket transport's too: it pauses the protocol's writing once the turn's bytes
-    reach it, so a pause comes at most one turn later than without the cork.
+    A write is kept until the next write (sent with it, at once) or the end of the loop
+    turn (sent alone). Everything else is the wrapped transport's. Closing sends what
+    is kept first; an abort drops it, as the socket transport drops its own buffer.
+    Flow control is the socket transport's too: a kept write reaches it, and may pause
+    the protocol's writing, at most one turn later than without the cork.
     """
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
         self._transport = transport
         self._loop = loop
-        self._kept: list[bytes | bytearray | memoryview] = []
+        self._kept: bytes | bytearray | memoryview | None = None
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if not data:
             return
-        if not self._kept:
+        kept = self._kept
+        if kept is None:
+            self._kept = data
             self._loop.call_soon(self._send)
-        self._kept.append(data)
+        else:
+            self._kept = None
+            self._transport.write(b"".join((kept, data)))
 
     def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
-        for data in list_of_data:
-            self.write(data)
+        self.write(b"".join(list_of_data))
 
     def _send(self) -> None:
-        kept, self._kept = self._kept, []
-        if kept and not self._transport.is_closing():
-            self._transport.write(kept[0] if len(kept) == 1 else b"".join(kept))
+        kept, self._kept = self._kept, None
+        if kept is not None and not self._transport.is_closing():
+            self._transport.write(kept)
 
     def close(self) -> None:
         self._send()
         self._transport.close()
 
     def abort(self) -> None:
-        self._kept = []
+        self._kept = None
         self._transport.abort()
 
     def is_closing(self) -> bool:
@@ -85,7 +91,8 @@ class CorkedTransport(asyncio.Transport):
         self._transport.set_write_buffer_limits(high, low)
 
     def get_write_buffer_size(self) -> int:
-        return self._transport.get_write_buffer_size() + sum(len(data) for data in self._kept)
+        kept = len(self._kept) if self._kept is not None else 0
+        return self._transport.get_write_buffer_size() + kept
 
     def get_write_buffer_limits(self) -> tuple[int, int]:
         return self._transport.get_write_buffer_limits()

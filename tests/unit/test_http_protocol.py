@@ -1,4 +1,4 @@
-"""The corked transport: what one loop turn writes reaches the socket as one write, in order."""
+"""The corked transport: a write goes out with the next one, at once, or alone at the turn's end."""
 
 from __future__ import annotations
 
@@ -40,25 +40,29 @@ def _corked() -> tuple[CorkedTransport, FakeTransport]:
     return corked, socket
 
 
-async def test_corked_transport_sends_one_turns_writes_as_one_write() -> None:
-    """A head and a body written in one turn go out together, in order, after that turn."""
+async def test_corked_transport_sends_a_head_with_its_body_at_once() -> None:
+    """A head is kept until the body comes, then both go out in one write, right then."""
     corked, socket = _corked()
     corked.write(b"HTTP/1.1 200 OK\r\n\r\n")
-    corked.write(b"{}")
     assert socket.writes == []
-    assert corked.get_write_buffer_size() == 21
+    assert corked.get_write_buffer_size() == 19
+    corked.write(b"{}")
+    assert socket.writes == [b"HTTP/1.1 200 OK\r\n\r\n{}"]
     await asyncio.sleep(0)
     assert socket.writes == [b"HTTP/1.1 200 OK\r\n\r\n{}"]
 
 
-async def test_corked_transport_writes_of_later_turns_go_out_later() -> None:
-    """Each turn's writes form their own write; nothing is held past the turn after it."""
+async def test_corked_transport_sends_a_lone_write_at_the_end_of_the_turn() -> None:
+    """A write nothing joins goes out by itself once the turn ends, in order with the rest."""
     corked, socket = _corked()
     corked.write(b"a")
     await asyncio.sleep(0)
+    assert socket.writes == [b"a"]
     corked.writelines([b"b", b"c"])
+    corked.write(b"d")
+    corked.write(b"e")
     await asyncio.sleep(0)
-    assert socket.writes == [b"a", b"bc"]
+    assert socket.writes == [b"a", b"bcd", b"e"]
 
 
 async def test_corked_transport_close_sends_what_it_kept_first() -> None:
