@@ -9,6 +9,8 @@
 #   right after it; NGINX spreads requests over them, edge number i talks to process i
 #   (round the list)
 #   REDIS_PORT [6379]  NATS_PORT [4222]  NATS_MONITOR_PORT [8222]  HOLD_SECONDS [30]
+#   WORKERS [1]: uvicorn worker processes of each booking-service process, sharing its
+#   port (one pidfile: the parent, which starts and stops them)
 #   ALLOW_TOKENLESS_WRITES [true]: false refuses seed-style writes without a session
 #   DEFAULT_PLAN [the 10x10 hall]: the shipped plan (venues/<name>.json) of the default
 #   event when it is first created; ADMIN_TOKEN [made into data/admin_token]: the
@@ -38,6 +40,9 @@ EDGE_PORTS="${EDGE_PORTS:-3000 3001}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 NATS_PORT="${NATS_PORT:-4222}"
 NATS_MONITOR_PORT="${NATS_MONITOR_PORT:-8222}"
+# Two workers serve the seat commands faster than one on two cores (see the README's
+# benchmarks); each is a whole booking service.
+WORKERS="${WORKERS:-1}"
 STACK_DIR="${STACK_DIR:-$PROJECT_ROOT}"
 DATA_DIR="$STACK_DIR/data"
 LOG_DIR="$STACK_DIR/logs"
@@ -179,7 +184,7 @@ done
 bookings=()
 for port in "${BOOKING_PORTS[@]}"; do
   launch "booking-service-$port" "booking_service" \
-    HOST=127.0.0.1 PORT="$port" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
+    HOST=127.0.0.1 PORT="$port" WORKERS="$WORKERS" REDIS_URL="$REDIS_URL" NATS_URL="$BOOKING_NATS_URL" DATA_DIR="$DATA_DIR" \
     HOLD_SECONDS="${HOLD_SECONDS:-30}" ALLOW_TOKENLESS_WRITES="${ALLOW_TOKENLESS_WRITES:-true}" \
     "${optional_env[@]}" -- "$PY" -m booking_service
   bookings+=("127.0.0.1:$port")

@@ -10,21 +10,66 @@ cd "$PROJECT_ROOT"
 RUN_DIR="${STACK_DIR:-$PROJECT_ROOT}/run"
 GRACE_SECONDS=10
 
-# stop_one PIDFILE: terminate the process it names, wait, kill if it lingers.
+# started PID: when PID started (clock ticks since boot), to tell it from a later
+# process that got the same pid.
+started() {
+  sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# children PID: PID's child processes (a booking service's workers) as pid:start.
+children() {
+  local kid
+  for kid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    printf '%s:%s\n' "$kid" "$(started "$kid")"
+  done
+}
+
+# still_running PID:START...: the pids of those that still run as the same process.
+still_running() {
+  local entry
+  for entry in "$@"; do
+    if process_running "${entry%%:*}" && [ "$(started "${entry%%:*}")" = "${entry#*:}" ]; then
+      echo "${entry%%:*}"
+    fi
+  done
+}
+
+# terminate PID...: terminate the processes, wait, kill those that linger; prints the
+# pids it had to kill.
+terminate() {
+  local pid deadline lingering
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  deadline=$((SECONDS + GRACE_SECONDS))
+  for pid in "$@"; do
+    while process_running "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
+  done
+  lingering=()
+  for pid in "$@"; do process_running "$pid" && lingering+=("$pid"); done
+  [ "${#lingering[@]}" -gt 0 ] || return 0
+  kill -KILL "${lingering[@]}" 2>/dev/null || true
+  echo "${lingering[*]}"
+}
+
+# stop_one PIDFILE: terminate the process it names, wait, kill if it lingers. Its
+# children (noted while it is known to be ours) are normally stopped by it; any it
+# leaves behind are stopped the same way, so none keeps the port.
 stop_one() {
-  local pidfile="$1" name pid deadline
+  local pidfile="$1" name pid killed kids
   name="$(basename "$pidfile" .pid)"
   if ! pid_alive "$pidfile"; then
     rm -f "$pidfile"
     return 0
   fi
   pid="$(sed -n 1p "$pidfile")"
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + GRACE_SECONDS))
-  while process_running "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
-  if process_running "$pid"; then
-    say "$name did not stop within ${GRACE_SECONDS}s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
+  kids="$(children "$pid")"
+  killed="$(terminate "$pid")"
+  [ -z "$killed" ] || say "$name did not stop within ${GRACE_SECONDS}s; killed it"
+  # shellcheck disable=SC2086 # one word per process
+  kids="$(still_running $kids)"
+  if [ -n "$kids" ]; then
+    # shellcheck disable=SC2086
+    killed="$(terminate $kids)"
+    say "$name left workers behind; stopped them${killed:+ (killed $killed)}"
   fi
   rm -f "$pidfile"
   say "stopped $name"

@@ -18,7 +18,7 @@ def main() -> None:
         port=settings.port,
         workers=settings.workers,
         loop="uvloop",
-        http="httptools",
+        http="booking_service.http_protocol:HttpProtocol",
         lifespan="on",
         access_log=False,
         log_config=None,

@@ -91,8 +91,9 @@ class BookingApp:
         self._commands = SeatCommands(lambda: api.state.services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and command_route(scope["path"]) is not None:
-            await self._commands(scope, receive, send)
+        route = command_route(scope["path"]) if scope["type"] == "http" else None
+        if route is not None:
+            await self._commands.serve(route, scope, receive, send)
         else:
             await self.api(scope, receive, send)
 

@@ -100,12 +100,15 @@ async def _read(receive: Receive, declared: bytes | None, *, limit: int) -> byte
 
 
 class SeatCommands:
-    """ASGI app answering ``POST`` on the paths ``command_route`` recognises."""
+    """Answers ``POST`` on the paths ``command_route`` recognises, straight over ASGI."""
 
     def __init__(self, services: Callable[[], Services]) -> None:
         self._services = services
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def serve(
+        self, route: tuple[str | None, str], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Answer the HTTP request ``scope``, whose path ``command_route`` read as ``route``."""
         headers = dict(scope["headers"])
         extra: list[tuple[bytes, bytes]] = []
         try:
@@ -113,7 +116,7 @@ class SeatCommands:
                 extra.append((b"allow", b"POST"))
                 status, body = 405, orjson.dumps({"error": "Method not allowed; use POST"})
             else:
-                status, body = 200, await self._perform(scope["path"], headers, receive)
+                status, body = 200, await self._perform(route, headers, receive)
         except BookingError as exc:
             status, body = exc.status_code, orjson.dumps({"error": str(exc)})
             if status >= 500:
@@ -134,10 +137,10 @@ class SeatCommands:
         )
         await send({"type": "http.response.body", "body": body})
 
-    async def _perform(self, path: str, headers: dict[bytes, bytes], receive: Receive) -> bytes:
+    async def _perform(
+        self, route: tuple[str | None, str], headers: dict[bytes, bytes], receive: Receive
+    ) -> bytes:
         services = self._services()
-        route = command_route(path)
-        assert route is not None, path
         event_id, action = route
         operation, done, _ = _COMMANDS[action]
         require_json(headers.get(b"content-type"))
