@@ -7,6 +7,7 @@ from redis.asyncio import Redis, RedisCluster
 from redis.commands.core import AsyncScript
 from redis.crc import key_slot
 
+from booking_service.auto_pipeline import BatchedScript
 from booking_service.events.keys import EVENTS_KEY, KEY_NAMES, ORDERS_KEY, event_key, script_keys
 from booking_service.lua_scripts import Scripts
 from booking_service.redis_client import connect_redis
@@ -49,7 +50,7 @@ def test_scripts_wait_for_replicas_only_on_confirmed_writes(replicas: int) -> No
     waiting = {
         name
         for name in Scripts.__dataclass_fields__
-        if not isinstance(getattr(scripts, name), AsyncScript)
+        if not isinstance(getattr(scripts, name), AsyncScript | BatchedScript)
     }
     writes = set(Scripts.__dataclass_fields__) - READS
     assert waiting == (writes if replicas else set())
