@@ -21,7 +21,9 @@ It promises, per connection:
   subscribes still gets its updates). ``SUBSCRIBE`` chooses the event (``event_id``;
   none: the default event) and the form of its state (``compact``); a later one
   switches: the old event's updates stop before the ``SUBSCRIBE_ACK``, and the new
-  event's start with its ``VENUE_STATE``. An event the booking service does not know
+  event's start with its ``VENUE_STATE``. ``batch: true`` asks for the changes as one
+  ``SEAT_UPDATES`` frame per tick (``edge_server.ticks``) instead of one
+  ``SEAT_UPDATE`` each. An event the booking service does not know
   gets ``SUBSCRIBE_ACK`` ``success: false`` "No such event: X" and changes nothing.
   Seat and cart commands act on the watched event.
 - ``CART`` carries the session's cart on the watched event: after ``SUBSCRIBE``'s
@@ -30,8 +32,8 @@ It promises, per connection:
   seed seat command), as ``edge_server.carts`` finds out; never between a cart command
   and its response.
 - ``VENUE_STATE`` is taken from the mirror right as the connection joins the event's
-  watchers, with no await before it is written, so it includes every ``SEAT_UPDATE``
-  broadcast before it and none after.
+  watchers, with no await before it is written, so it includes every update sent
+  before it and none after.
 - Flooding is answered with one ``ERROR`` per streak and, if it goes on, close 1008.
   Oversized frames are closed with 1009 by the WebSocket layer (``max_size``).
 """
@@ -234,9 +236,13 @@ class ClientConnection:
         )
         if event is None:
             return
-        self._event = watchers.join(event, self._connection, compact=command.compact)
+        self._event = watchers.join(
+            event, self._connection, compact=command.compact, batch=command.batch
+        )
         self._follow_cart()
-        # No await between joining and reading the state to write (see module docstring).
+        # No await between joining and writing the state (see module docstring). The
+        # changes still in the event's tick are in the state already: they go out first.
+        self._event.flush(self._context.hub)
         state = self._event.state_for(self._connection)
         if state is not None:
             await self._send(state)
