@@ -46,7 +46,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -95,6 +95,14 @@ _ACTIONS = {
 }
 
 
+class Sessions(Protocol):
+    """Starts and resumes sessions: ``BookingClient`` or ``EdgeSessions``."""
+
+    async def start_session(self, user_id: str | None) -> NewSession: ...
+
+    async def resume_session(self, token: str) -> NewSession: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionContext:
     """What every connection of this edge shares."""
@@ -107,6 +115,8 @@ class ConnectionContext:
     rate_per_second: float
     rate_burst: int
     rate_strikes: int
+    # Where sessions are started and resumed: the booking service unless the edge signs.
+    sessions: Sessions | None = None
 
 
 class ClientConnection:
@@ -263,7 +273,7 @@ class ClientConnection:
         """Take on the session ``token`` grants, as the booking service verifies and renews
         it, or a fresh session if it does not verify; the ``SUBSCRIBE_ACK`` message."""
         try:
-            session = await self._context.booking.resume_session(token)
+            session = await self._sessions().resume_session(token)
         except BookingRefused as exc:
             if exc.status != HTTPStatus.BAD_REQUEST:
                 # Not a verdict on the token (e.g. a booking service without /resume).
@@ -285,9 +295,12 @@ class ClientConnection:
         self._follow_cart()
 
     async def _start_session(self, user_id: str | None) -> None:
-        session = await self._context.booking.start_session(user_id)
+        session = await self._sessions().start_session(user_id)
         self._adopt(session)
         logger.debug("session started", extra={"client": self._id, "user": session.user_id})
+
+    def _sessions(self) -> Sessions:
+        return self._context.sessions or self._context.booking
 
     def _adopt(self, session: NewSession) -> None:
         self._token, self._user_id, self._holder = session.token, session.user_id, session.holder

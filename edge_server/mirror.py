@@ -4,8 +4,9 @@ The mirror is pure state (no I/O, time passed in) so its ordering rules can be t
 on their own. It promises:
 
 - Changes are applied, and the bytes given with each (the edge gives the change as
-  published) handed out for broadcast, strictly in version order and each version once. A change that arrives early waits in a small reorder
-  buffer; one that is older than the mirror is dropped.
+  published) handed out for broadcast, strictly in version order and each version
+  once. A change that arrives early waits in a small reorder buffer; one that is
+  older than the mirror is dropped.
 - Changes are checked before use (``change_problem``): the seat is one of the venue's,
   the change's ``seat_id`` and ``status`` agree with its seat, and ``event_type`` with
   ``status``. The caller drops a change with a problem and asks for a resync.
