@@ -20,7 +20,9 @@ from __future__ import annotations
 __all__ = ["Tick"]
 
 MIN_WINDOW = 0.002
-MAX_WINDOW = 0.025
+# A send to 5,000 viewers costs tens of milliseconds (a system call each), so the window
+# must be able to grow that far, or sending would take the whole loop.
+MAX_WINDOW = 0.1
 COST_FACTOR = 1.0
 
 
