@@ -15,11 +15,12 @@
  * (and resyncs after every reconnect); SEAT_UPDATES (a tick's changes, in version
  * order) repaint their seats one by one, as a SEAT_UPDATE would; CART says what our
  * cart is (after the VENUE_STATE, after each cart command that succeeded, and whenever
- * it changes by other means). We send ADD_TO_CART, REMOVE_FROM_CART, BEST_AVAILABLE, CHECKOUT and BOOK_CART;
- * each is answered by its *_RESPONSE (or an ERROR), which may carry a renewed session
- * token. A hold is ours when its `holder` is our tag, never because of its user id.
- * Server text only ever reaches the page through textContent. Frames are handled one
- * after another, so updates that arrive while a plan is still loading wait for it.
+ * it changes by other means). We send ADD_TO_CART, REMOVE_FROM_CART, BEST_AVAILABLE,
+ * CHECKOUT and BOOK_CART; each is answered by its *_RESPONSE (or an ERROR), which may
+ * carry a renewed session token. A hold is ours when its `holder` is our tag, never
+ * because of its user id. Server text only ever reaches the page through textContent.
+ * Frames are handled one after another, so updates that arrive while a plan is still
+ * loading wait for it.
  */
 
 import { BestAvailableForm } from './js/best-available.js';
