@@ -97,7 +97,8 @@ class WatchedEvent:
         if taken is None:
             return
         changes, version = taken
-        # Counted as a broadcast also when nobody watches; only a batched one is skipped.
+        # With nobody watching, the seed send still runs (to no one): /stats counts every
+        # tick as a broadcast.
         if self.seed or not self.batched:
             hub.broadcast_frames([seat_update_frame(change) for change in changes], self.seed)
         if self.batched:
@@ -107,6 +108,7 @@ class WatchedEvent:
         """Send change payloads (due from the mirror, in order, the last at the mirror's
         version) to every watcher now, after whatever waits in the tick."""
         if changes and self.mirror.version is not None:
+            # Added behind what waits, then all sent now: the delay add() answers is moot.
             self.tick.add(changes, self.mirror.version, 0.0)
         self.flush(hub)
 
