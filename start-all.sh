@@ -203,7 +203,8 @@ for port in $EDGE_PORTS; do
   booking="${bookings[$((${#edges[@]} % ${#bookings[@]}))]}"
   launch "edge-server-$port" "edge_server" \
     HOST=127.0.0.1 PORT="$port" BOOKING_SERVICE_URL="http://$booking" NATS_URL="$EDGE_NATS_URL" \
-    ALLOWED_ORIGINS="$ALLOWED_ORIGINS" -- "$PY" -m edge_server
+    ALLOWED_ORIGINS="$ALLOWED_ORIGINS" SESSION_SECRET_FILE="$DATA_DIR/session_secret" \
+    -- "$PY" -m edge_server
   edges+=("127.0.0.1:$port")
 done
 for port in $EDGE_PORTS; do

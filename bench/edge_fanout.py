@@ -8,9 +8,13 @@ every ``--interval`` seconds, or steadily at ``--rate`` per second for ``--durat
 seconds. For every change it measures the time from the actor's command to the
 receipt of its ``SEAT_UPDATE`` by the last client, and it checks that every client got
 every update, in version order. It prints p50/p99/max of that latency, missed and
-out-of-order updates, and each edge's resident memory per idle connection (VmRSS
-before and after the clients connected). With ``--via-nginx`` the clients connect
-through NGINX (the project's config, ``least_conn`` over both edges) instead.
+out-of-order updates, each edge's resident memory per idle connection (VmRSS
+before and after the clients connected), and the CPU the load generator itself used
+while measuring (client processes and actor), which shares the machine with the
+servers it measures. With ``--batch`` the clients ask for ``SEAT_UPDATES`` frames (as
+the page does); the edges sign sessions themselves, as ``start-all.sh`` sets them up.
+With ``--via-nginx`` the clients connect through NGINX (the project's config,
+``least_conn`` over both edges) instead.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from typing import Any
 
 import httpx
 
-from bench.fanout_client import run_worker
+from bench.fanout_client import cpu_seconds, run_worker
 from bench.stats import summary
 from tests.servers import NginxServer
-from tests.stack import EdgeStack
+from tests.stack import SECRET, EdgeStack
 
 logger = logging.getLogger("bench.edge_fanout")
 
@@ -55,6 +59,10 @@ class Outcome:
     closed: int
     rss_per_connection: list[float]
     edge_stats: list[dict[str, Any]]
+    # The load generator's CPU while measuring: client processes, actor, wall time.
+    clients_cpu_s: float
+    actor_cpu_s: float
+    wall_s: float
 
 
 def vm_rss_kib(pid: int) -> int:
@@ -65,7 +73,9 @@ def vm_rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
-def start_workers(urls: list[str], clients: int, processes: int, token: str) -> list[Worker]:
+def start_workers(
+    urls: list[str], clients: int, processes: int, token: str, *, batch: bool
+) -> list[Worker]:
     """Client processes holding ``clients`` connections between them, once all are open."""
     context = multiprocessing.get_context("spawn")
     workers: list[Worker] = []
@@ -74,7 +84,7 @@ def start_workers(urls: list[str], clients: int, processes: int, token: str) -> 
         parent, child = context.Pipe()
         # Start each process on the other edge first so both edges get half the clients.
         order = urls[index % len(urls) :] + urls[: index % len(urls)]
-        worker = context.Process(target=run_worker, args=(child, order, count, token))
+        worker = context.Process(target=run_worker, args=(child, order, count, token, batch))
         worker.start()
         workers.append((worker, parent))
     for process, pipe in workers:
@@ -90,7 +100,7 @@ def collect(workers: list[Worker]) -> dict[str, Any]:
     """Merge the client processes' tallies: latest arrival and receipt count per version."""
     last: dict[int, int] = {}
     received: dict[int, int] = {}
-    merged = {"clients": 0, "out_of_order": 0, "closed": 0}
+    merged: dict[str, float] = {"clients": 0, "out_of_order": 0, "closed": 0, "cpu_s": 0.0}
     for _, pipe in workers:
         pipe.send("report")
     for process, pipe in workers:
@@ -133,7 +143,7 @@ def run(stack: EdgeStack, urls: list[str], args: argparse.Namespace) -> Outcome:
     ]
     before = [vm_rss_kib(edge.pid) for edge in stack.edges]
     logger.info("connecting %d clients", args.clients)
-    workers = start_workers(urls, args.clients, args.processes, token)
+    workers = start_workers(urls, args.clients, args.processes, token, batch=args.batch)
     try:
         time.sleep(1.0)
         after = [vm_rss_kib(edge.pid) for edge in stack.edges]
@@ -142,10 +152,13 @@ def run(stack: EdgeStack, urls: list[str], args: argparse.Namespace) -> Outcome:
         else:
             changes, interval = args.changes, args.interval
         logger.info("making %d changes, one every %.3f s", changes, interval)
+        started, actor_cpu = time.monotonic(), cpu_seconds()
         sent = asyncio.run(act(stack.api, token, changes=changes, interval=interval))
+        actor_cpu = cpu_seconds() - actor_cpu
         time.sleep(DELIVERY_GRACE)
         edge_stats = [httpx.get(f"{edge.url}/stats").json() for edge in stack.edges]
         tally = collect(workers)
+        wall = time.monotonic() - started
     finally:
         for process, _ in workers:
             if process.is_alive():
@@ -163,11 +176,14 @@ def run(stack: EdgeStack, urls: list[str], args: argparse.Namespace) -> Outcome:
         latencies,
         len(sent),
         missed,
-        tally["out_of_order"],
-        tally["clients"],
-        tally["closed"],
+        int(tally["out_of_order"]),
+        int(tally["clients"]),
+        int(tally["closed"]),
         rss,
         edge_stats,
+        tally["cpu_s"],
+        actor_cpu,
+        wall,
     )
 
 
@@ -182,7 +198,8 @@ def report(args: argparse.Namespace, outcome: Outcome) -> None:
         f"edge fan-out: {outcome.clients} clients on 2 edges, {route} "
         f"({args.processes} processes), {mode}"
     )
-    print(f"  command -> last client's SEAT_UPDATE: {summary(outcome.latencies_s)}")
+    kind = "SEAT_UPDATES element" if args.batch else "SEAT_UPDATE"
+    print(f"  command -> last client's {kind}: {summary(outcome.latencies_s)}")
     print(
         f"  {outcome.changes} changes; missed updates {outcome.missed}, "
         f"out of order {outcome.out_of_order}, clients lost {outcome.closed}"
@@ -195,6 +212,12 @@ def report(args: argparse.Namespace, outcome: Outcome) -> None:
             f"{stats['clients_connected']} clients, {stats['broadcasts']} broadcasts, "
             f"{stats['slow_clients_dropped']} slow clients dropped, {stats['resyncs']} resyncs"
         )
+    load = outcome.clients_cpu_s + outcome.actor_cpu_s
+    print(
+        f"  load generator CPU while measuring: {load:.2f} s in {outcome.wall_s:.1f} s "
+        f"({100 * load / outcome.wall_s:.0f} % of one core; clients {outcome.clients_cpu_s:.2f} s, "
+        f"actor {outcome.actor_cpu_s:.2f} s)"
+    )
 
 
 def main() -> None:
@@ -206,6 +229,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="changes/s with --duration")
     parser.add_argument("--duration", type=float, default=0.0, help="steady run length (s)")
     parser.add_argument("--via-nginx", action="store_true", help="connect through NGINX")
+    parser.add_argument("--batch", action="store_true", help="clients ask for SEAT_UPDATES")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -213,7 +237,9 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     with tempfile.TemporaryDirectory(prefix="bench-edge-") as tmp:
         stack = EdgeStack(
-            Path(tmp), booking_env={"HOLD_SECONDS": "3600"}, edge_env={"LOG_LEVEL": "warning"}
+            Path(tmp),
+            booking_env={"HOLD_SECONDS": "3600"},
+            edge_env={"LOG_LEVEL": "warning", "SESSION_SECRET": SECRET},
         )
         nginx: NginxServer | None = None
         try:

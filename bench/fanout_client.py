@@ -3,7 +3,8 @@
 Each client is a real WebSocket connection driven by websockets' sans-I/O
 ``ClientProtocol`` inside a plain asyncio protocol, so a process can hold thousands
 of them without a task per connection. Clients SUBSCRIBE (with a shared session
-token, as reconnecting browsers would) and note, per ``SEAT_UPDATE`` version, when
+token, as reconnecting browsers would; with ``batch``, asking for ``SEAT_UPDATES``
+frames, each element of which counts as its own update) and note, per update version, when
 the last of them received it and how many did; each client also checks that the
 versions it sees follow one another (a ``VENUE_STATE`` restarts the count).
 
@@ -29,12 +30,13 @@ from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
-__all__ = ["Tally", "run_worker"]
+__all__ = ["Tally", "cpu_seconds", "run_worker"]
 
 logger = logging.getLogger(__name__)
 
 CONNECT_CONCURRENCY = 200
 _UPDATE = b'{"type":"SEAT_UPDATE"'
+_UPDATES = b'{"type":"SEAT_UPDATES"'
 _STATE = b'{"type":"VENUE_STATE"'
 
 
@@ -95,15 +97,20 @@ class BenchClient(asyncio.Protocol):
 
     def _on_text(self, data: bytes, now: int) -> None:
         if data.startswith(_UPDATE):
-            version: int = orjson.loads(data)["data"]["version"]
-            if self._version is not None and version != self._version + 1:
-                self._tally.out_of_order += 1
-            self._version = version
-            self._tally.note(version, now)
+            self._on_update(orjson.loads(data)["data"]["version"], now)
+        elif data.startswith(_UPDATES):
+            for update in orjson.loads(data)["data"]["updates"]:
+                self._on_update(update["version"], now)
         elif data.startswith(_STATE):
             self._version = orjson.loads(data)["data"]["version"]
             if not self.opened.done():
                 self.opened.set_result(None)
+
+    def _on_update(self, version: int, now: int) -> None:
+        if self._version is not None and version != self._version + 1:
+            self._tally.out_of_order += 1
+        self._version = version
+        self._tally.note(version, now)
 
     def _flush(self) -> None:
         assert self._transport is not None
@@ -115,11 +122,14 @@ class BenchClient(asyncio.Protocol):
 
 
 async def _open_all(
-    urls: list[str], count: int, token: str, tally: Tally
+    urls: list[str], count: int, token: str, tally: Tally, *, batch: bool
 ) -> list[asyncio.Transport]:
     """``count`` subscribed clients spread round-robin over ``urls``."""
     loop = asyncio.get_running_loop()
-    subscribe = orjson.dumps({"type": "SUBSCRIBE", "data": {"session_token": token}})
+    data: dict[str, object] = {"session_token": token}
+    if batch:
+        data["batch"] = True
+    subscribe = orjson.dumps({"type": "SUBSCRIBE", "data": data})
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
     transports: list[asyncio.Transport] = []
 
@@ -137,10 +147,17 @@ async def _open_all(
     return transports
 
 
-async def _serve(pipe: Connection, urls: list[str], count: int, token: str) -> None:
+def cpu_seconds() -> float:
+    """User plus system CPU time this process has used."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _serve(pipe: Connection, urls: list[str], count: int, token: str, batch: bool) -> None:
     tally = Tally()
-    transports = await _open_all(urls, count, token, tally)
+    transports = await _open_all(urls, count, token, tally, batch=batch)
     pipe.send(("ready", len(transports)))
+    cpu_at_ready = cpu_seconds()
     loop = asyncio.get_running_loop()
     request = asyncio.Event()
     loop.add_reader(pipe.fileno(), request.set)
@@ -156,6 +173,7 @@ async def _serve(pipe: Connection, urls: list[str], count: int, token: str) -> N
                 "received": dict(tally.received),
                 "out_of_order": tally.out_of_order,
                 "closed": tally.closed,
+                "cpu_s": cpu_seconds() - cpu_at_ready,
             },
         )
     )
@@ -163,12 +181,13 @@ async def _serve(pipe: Connection, urls: list[str], count: int, token: str) -> N
         transport.abort()
 
 
-def run_worker(pipe: Connection, urls: list[str], count: int, token: str) -> None:
-    """Child process body: connect ``count`` clients, report ready, report the tally on request."""
+def run_worker(pipe: Connection, urls: list[str], count: int, token: str, batch: bool) -> None:
+    """Child process body: connect ``count`` clients (asking for ``SEAT_UPDATES`` if
+    ``batch``), report ready, report the tally (and the CPU used since ready) on request."""
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     try:
-        uvloop.run(_serve(pipe, urls, count, token))
+        uvloop.run(_serve(pipe, urls, count, token, batch))
     except Exception as exc:
         pipe.send(("error", repr(exc)))
         raise

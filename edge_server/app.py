@@ -15,7 +15,7 @@ from websockets.asyncio.server import ServerConnection
 
 from edge_server.components import EdgeComponents
 from edge_server.connection import ClientConnection
-from edge_server.server import create_server
+from edge_server.server import create_server, shed_handshake
 from shared.config import EdgeSettings
 
 __all__ = ["run_edge", "run_until_signalled"]
@@ -28,6 +28,7 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
     edge = EdgeComponents.build(settings)
 
     async def handle(connection: ServerConnection) -> None:
+        shed_handshake(connection)
         await ClientConnection(connection, edge.context).run()
 
     edge.relay.start()

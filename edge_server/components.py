@@ -21,6 +21,7 @@ from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror
 from edge_server.relay import NatsRelay
 from edge_server.server import CLOSE_TIMEOUT
+from edge_server.sessions import EdgeSessions
 from edge_server.snapshots import SnapshotKeeper
 from edge_server.stats import CachedReport, Stats
 from edge_server.watchers import Watchers
@@ -52,6 +53,7 @@ class EdgeComponents:
     def build(cls, settings: EdgeSettings) -> EdgeComponents:
         """Every part of an edge for ``settings``; nothing is started yet."""
         counters = Stats()
+        secret = settings.signing_secret()
         hub = Hub(
             counters,
             slow_client_bytes=settings.slow_client_bytes,
@@ -90,6 +92,9 @@ class EdgeComponents:
             rate_per_second=settings.rate_limit_per_second,
             rate_burst=settings.rate_limit_burst,
             rate_strikes=settings.rate_limit_strikes,
+            sessions=None
+            if secret is None
+            else EdgeSessions(secret, ttl_seconds=settings.session_ttl_seconds),
         )
         return cls(settings, counters, hub, watchers, booking, feed, snapshots, relay, context)
 

@@ -21,7 +21,9 @@ It promises, per connection:
   subscribes still gets its updates). ``SUBSCRIBE`` chooses the event (``event_id``;
   none: the default event) and the form of its state (``compact``); a later one
   switches: the old event's updates stop before the ``SUBSCRIBE_ACK``, and the new
-  event's start with its ``VENUE_STATE``. An event the booking service does not know
+  event's start with its ``VENUE_STATE``. ``batch: true`` asks for the changes as one
+  ``SEAT_UPDATES`` frame per tick (``edge_server.ticks``) instead of one
+  ``SEAT_UPDATE`` each. An event the booking service does not know
   gets ``SUBSCRIBE_ACK`` ``success: false`` "No such event: X" and changes nothing.
   Seat and cart commands act on the watched event.
 - ``CART`` carries the session's cart on the watched event: after ``SUBSCRIBE``'s
@@ -30,8 +32,8 @@ It promises, per connection:
   seed seat command), as ``edge_server.carts`` finds out; never between a cart command
   and its response.
 - ``VENUE_STATE`` is taken from the mirror right as the connection joins the event's
-  watchers, with no await before it is written, so it includes every ``SEAT_UPDATE``
-  broadcast before it and none after.
+  watchers, with no await before it is written, so it includes every update sent
+  before it and none after.
 - Flooding is answered with one ``ERROR`` per streak and, if it goes on, close 1008.
   Oversized frames are closed with 1009 by the WebSocket layer (``max_size``).
 """
@@ -44,7 +46,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -93,6 +95,14 @@ _ACTIONS = {
 }
 
 
+class Sessions(Protocol):
+    """Starts and resumes sessions: ``BookingClient`` or ``EdgeSessions``."""
+
+    async def start_session(self, user_id: str | None) -> NewSession: ...
+
+    async def resume_session(self, token: str) -> NewSession: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectionContext:
     """What every connection of this edge shares."""
@@ -105,6 +115,8 @@ class ConnectionContext:
     rate_per_second: float
     rate_burst: int
     rate_strikes: int
+    # Where sessions are started and resumed: the booking service unless the edge signs.
+    sessions: Sessions | None = None
 
 
 class ClientConnection:
@@ -234,9 +246,13 @@ class ClientConnection:
         )
         if event is None:
             return
-        self._event = watchers.join(event, self._connection, compact=command.compact)
+        self._event = watchers.join(
+            event, self._connection, compact=command.compact, batch=command.batch
+        )
         self._follow_cart()
-        # No await between joining and reading the state to write (see module docstring).
+        # No await between joining and writing the state (see module docstring). The
+        # changes still in the event's tick are in the state already: they go out first.
+        self._event.flush(self._context.hub)
         state = self._event.state_for(self._connection)
         if state is not None:
             await self._send(state)
@@ -257,7 +273,7 @@ class ClientConnection:
         """Take on the session ``token`` grants, as the booking service verifies and renews
         it, or a fresh session if it does not verify; the ``SUBSCRIBE_ACK`` message."""
         try:
-            session = await self._context.booking.resume_session(token)
+            session = await self._sessions().resume_session(token)
         except BookingRefused as exc:
             if exc.status != HTTPStatus.BAD_REQUEST:
                 # Not a verdict on the token (e.g. a booking service without /resume).
@@ -279,9 +295,12 @@ class ClientConnection:
         self._follow_cart()
 
     async def _start_session(self, user_id: str | None) -> None:
-        session = await self._context.booking.start_session(user_id)
+        session = await self._sessions().start_session(user_id)
         self._adopt(session)
         logger.debug("session started", extra={"client": self._id, "user": session.user_id})
+
+    def _sessions(self) -> Sessions:
+        return self._context.sessions or self._context.booking
 
     def _adopt(self, session: NewSession) -> None:
         self._token, self._user_id, self._holder = session.token, session.user_id, session.holder

@@ -18,6 +18,7 @@ awaits between changing a mirror and broadcasting what changed; snapshots are
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -27,7 +28,6 @@ from typing import Any, NamedTuple
 import orjson
 
 from edge_server.hub import Hub
-from edge_server.mirror import seat_update_frame
 from edge_server.stats import Stats
 from edge_server.watchers import WatchedEvent, Watchers
 from shared.constants import event_of_subject, heartbeat_subject
@@ -129,9 +129,27 @@ class VenueFeed:
         if problem is not None:
             self._reject(event, subject, problem, len(data))
             return
-        event.broadcast(self._hub, event.mirror.on_change(change, seat_update_frame(data), now))
+        due = event.mirror.on_change(change, data, now)
+        if due:
+            self._gather(event, due, now)
         # Two look-ups, not one per watcher: only the carts the change concerns re-read.
         event.carts.on_change(change)
+
+    def _gather(self, event: WatchedEvent, changes: list[bytes], now: float) -> None:
+        """Add due changes to the event's tick; send it now or when its window ends."""
+        assert event.mirror.version is not None
+        delay = event.tick.add(changes, event.mirror.version, now)
+        if delay <= 0:
+            self._send_tick(event)
+        elif event.timer is None:
+            event.timer = asyncio.get_running_loop().call_later(delay, self._send_tick, event)
+
+    def _send_tick(self, event: WatchedEvent) -> None:
+        """Send the event's tick; how long that took sets its next window."""
+        started = time.monotonic()
+        event.flush(self._hub)
+        finished = time.monotonic()
+        event.tick.sent(finished, finished - started)
 
     def _reject(self, event: WatchedEvent, subject: str, problem: str, size: int) -> None:
         logger.warning(

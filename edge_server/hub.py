@@ -1,10 +1,13 @@
 """Hub: the connected clients of this edge and the one way to send them a frame.
 
-A broadcast serialises nothing: the caller hands over the finished frame and
-``websockets.broadcast`` writes it to every open connection without waiting. There is
-no backpressure, so the hub watches for clients that stop reading. Each client socket's
-kernel send buffer is capped (``send_buffer_bytes``) so that unread data shows up in
-the transport rather than in the kernel; a connection whose
+A broadcast serialises nothing per connection: the caller hands over the finished
+frames, the hub builds their WebSocket bytes once (``edge_server.wire``) and writes
+them, as one piece, straight to the transport of every open connection, without
+waiting. The WebSocket library keeps the handshakes, pings, closes and reading; a
+connection whose closing handshake has begun is skipped, as ``websockets.broadcast``
+would. There is no backpressure, so the hub watches for clients that stop reading.
+Each client socket's kernel send buffer is capped (``send_buffer_bytes``) so that
+unread data shows up in the transport rather than in the kernel; a connection whose
 transport passes its ``write_limit`` tells the hub (``pause_writing``), and at the next
 broadcast any such connection holding more than ``slow_client_bytes`` unsent is closed
 with 1013 (try again later) instead of being written to. Other clients never wait.
@@ -17,10 +20,12 @@ import logging
 import socket
 from collections.abc import Collection
 
-from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.asyncio.server import ServerConnection
 from websockets.frames import CloseCode
+from websockets.protocol import State
 
 from edge_server.stats import Stats
+from edge_server.wire import text_frame, text_frames
 
 __all__ = ["Hub"]
 
@@ -81,14 +86,23 @@ class Hub:
     def broadcast(self, frame: bytes, *groups: Collection[ServerConnection]) -> None:
         """Send ``frame`` (UTF-8 JSON) as a text frame, without waiting, to every client in
         ``groups`` (connections of this hub), or to every client when none is given."""
+        self._write(text_frame(frame), groups)
+
+    def broadcast_frames(self, frames: list[bytes], *groups: Collection[ServerConnection]) -> None:
+        """Send ``frames`` (UTF-8 JSON each) as text frames, in order, in one write per
+        client, like ``broadcast``."""
+        self._write(text_frames(frames), groups)
+
+    def _write(self, data: bytes, groups: tuple[Collection[ServerConnection], ...]) -> None:
         if self._backlogged:
             self._drop_slow_clients()
+        dropped = self._dropped
         recipients = 0
         for group in groups or (self._clients,):
-            if self._dropped:
-                group = [connection for connection in group if connection not in self._dropped]
-            broadcast(group, frame, text=True)
-            recipients += len(group)
+            for connection in group:
+                if connection.protocol.state is State.OPEN and connection not in dropped:
+                    connection.transport.write(data)
+                    recipients += 1
         self._stats.broadcast_sent(recipients)
 
     async def close(self) -> None:

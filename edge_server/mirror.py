@@ -3,9 +3,10 @@
 The mirror is pure state (no I/O, time passed in) so its ordering rules can be tested
 on their own. It promises:
 
-- Changes are applied, and their frames handed out for broadcast, strictly in version
-  order and each version once. A change that arrives early waits in a small reorder
-  buffer; one that is older than the mirror is dropped.
+- Changes are applied, and the bytes given with each (the edge gives the change as
+  published) handed out for broadcast, strictly in version order and each version
+  once. A change that arrives early waits in a small reorder buffer; one that is
+  older than the mirror is dropped.
 - Changes are checked before use (``change_problem``): the seat is one of the venue's,
   the change's ``seat_id`` and ``status`` agree with its seat, and ``event_type`` with
   ``status``. The caller drops a change with a problem and asks for a resync.
@@ -40,7 +41,13 @@ from shared.constants import STATUS_AFTER, ChangeType, SeatStatus
 from shared.messages import MessageType
 from shared.venue_digest import digest_of, format_digest, seat_contribution
 
-__all__ = ["RESET_INTERVALS", "SILENCE_INTERVALS", "VenueMirror", "seat_update_frame"]
+__all__ = [
+    "RESET_INTERVALS",
+    "SILENCE_INTERVALS",
+    "VenueMirror",
+    "seat_update_frame",
+    "seat_updates_frame",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +58,20 @@ _STATUSES = frozenset(int(status) for status in SeatStatus)
 
 _LAYOUT_KEYS = ("venue_id", "rows", "cols", "hold_seconds")
 _SEAT_UPDATE_PREFIX = b'{"type":"' + MessageType.SEAT_UPDATE.encode() + b'","data":'
+_SEAT_UPDATES_PREFIX = b'{"type":"' + MessageType.SEAT_UPDATES.encode() + b'","data":{"updates":['
 
 
 def seat_update_frame(change_json: bytes) -> bytes:
     """The ``SEAT_UPDATE`` frame of a change, embedding its JSON as published (no re-encoding)."""
     return _SEAT_UPDATE_PREFIX + change_json + b"}"
+
+
+def seat_updates_frame(changes_json: list[bytes], version: int) -> bytes:
+    """The ``SEAT_UPDATES`` frame of changes in version order, the last at ``version``,
+    embedding their JSON as published."""
+    return b"".join(
+        (_SEAT_UPDATES_PREFIX, b",".join(changes_json), b'],"version":', b"%d}}" % version)
+    )
 
 
 class VenueMirror:

@@ -68,7 +68,7 @@ class ProtocolError(Exception):
 @dataclass(frozen=True, slots=True)
 class Command:
     """A valid client message. ``seat_id`` is set for the seat commands only; ``event_id``
-    (None: the default event) and ``compact`` come with ``SUBSCRIBE`` only."""
+    (None: the default event), ``compact`` and ``batch`` come with ``SUBSCRIBE`` only."""
 
     type: MessageType
     seat_id: str | None = None
@@ -76,6 +76,7 @@ class Command:
     session_token: str | None = None
     event_id: str | None = None
     compact: bool = False
+    batch: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,7 @@ def parse_command(raw: str | bytes) -> Command | CartCommand:
             session_token=token,
             event_id=_event_id(data),
             compact=_flag(data, "compact"),
+            batch=_flag(data, "batch"),
         )
     return Command(
         command_type, seat_id=_seat_id(data), user_id=_claimed_user_id(data), session_token=token

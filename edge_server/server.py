@@ -28,7 +28,7 @@ from websockets.typing import Origin
 from edge_server.hub import Hub
 from shared.config import EdgeSettings
 
-__all__ = ["WS_PATHS", "WS_VERSION", "create_server", "version_refusal"]
+__all__ = ["WS_PATHS", "WS_VERSION", "create_server", "shed_handshake", "version_refusal"]
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,15 @@ def version_refusal(request: Request) -> Response | None:
     )
     response.headers["Sec-WebSocket-Version"] = WS_VERSION
     return response
+
+
+def shed_handshake(connection: ServerConnection) -> None:
+    """Let go of an open connection's handshake headers, which nothing reads once it is
+    open: a few KiB per idle viewer. The request keeps its path (the library expects a
+    request once the handshake is done)."""
+    if connection.request is not None:
+        connection.request = Request(connection.request.path, Headers())
+    connection.response = None
 
 
 def _router(

@@ -1,10 +1,11 @@
 """Watchers: the concert events this edge watches, each with its mirror and its clients.
 
 Every connection watches exactly one event at a time (the default event until its
-``SUBSCRIBE`` names another), as a full or a compact watcher. The registry promises:
+``SUBSCRIBE`` names another), as a full or a compact watcher, taking changes one
+frame each (seed) or one frame per tick (batched). The registry promises:
 
-- One ``WatchedEvent`` (one ``VenueMirror``, one ``CartIndex``) per event id, created
-  on first use; an
+- One ``WatchedEvent`` (one ``VenueMirror``, one ``CartIndex``, one ``Tick``) per
+  event id, created on first use; an
   event's changes reach only its own watchers (``broadcast``), and a fresh state reaches
   each watcher in the form it asked for (``broadcast_state``).
 - An event nobody has watched for ``linger`` seconds is dropped by ``sweep`` (its mirror
@@ -24,33 +25,48 @@ from websockets.asyncio.server import ServerConnection
 
 from edge_server.carts import CartIndex
 from edge_server.hub import Hub
-from edge_server.mirror import VenueMirror
+from edge_server.mirror import VenueMirror, seat_update_frame, seat_updates_frame
+from edge_server.ticks import Tick
 
 __all__ = ["WatchedEvent", "Watchers"]
 
 
 class WatchedEvent:
-    """One event's mirror, its full and compact watchers, the carts they follow, and its
-    snapshot bookkeeping."""
+    """One event's mirror, its watchers, the carts they follow, the changes of its tick
+    not yet sent, and its snapshot bookkeeping.
+
+    Watchers are split by how they take changes: ``seed`` ones one ``SEAT_UPDATE``
+    frame per change, ``batched`` ones one ``SEAT_UPDATES`` frame per tick; ``compact``
+    are those of either kind that asked for the compact ``VENUE_STATE``. Whatever goes
+    out goes in version order: changes still in the tick go before a state or later
+    changes.
+    """
 
     __slots__ = (
+        "batched",
         "carts",
         "compact",
         "event_id",
-        "full",
         "idle_since",
         "loading",
         "mirror",
         "next_poll",
         "retry_at",
+        "seed",
+        "tick",
+        "timer",
     )
 
     def __init__(self, event_id: str, mirror: VenueMirror, now: float) -> None:
         self.event_id = event_id
         self.mirror = mirror
-        self.full: set[ServerConnection] = set()
+        self.seed: set[ServerConnection] = set()
+        self.batched: set[ServerConnection] = set()
         self.compact: set[ServerConnection] = set()
         self.carts = CartIndex()
+        self.tick = Tick()
+        # The tick's send, scheduled by its owner (``VenueFeed``) while changes wait.
+        self.timer: asyncio.TimerHandle | None = None
         # When the last watcher left (or the event was opened), None while watched.
         self.idle_since: float | None = now
         # The snapshot fetch in flight, if any; its owner clears it when done.
@@ -59,7 +75,12 @@ class WatchedEvent:
         self.retry_at = 0.0
 
     def __len__(self) -> int:
-        return len(self.full) + len(self.compact)
+        return len(self.seed) + len(self.batched)
+
+    @property
+    def full(self) -> set[ServerConnection]:
+        """The watchers that get the full ``VENUE_STATE``."""
+        return (self.seed | self.batched) - self.compact
 
     def state_for(self, connection: ServerConnection) -> bytes | None:
         """The ``VENUE_STATE`` in the form ``connection`` watches in (None before a snapshot)."""
@@ -67,15 +88,36 @@ class WatchedEvent:
             return self.mirror.compact_state()
         return self.mirror.venue_state()
 
-    def broadcast(self, hub: Hub, frames: list[bytes]) -> None:
-        """Send change frames to every watcher of this event, in order."""
-        for frame in frames:
-            hub.broadcast(frame, self.full, self.compact)
+    def flush(self, hub: Hub) -> None:
+        """Send the changes waiting in the tick to every watcher now, in order."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        taken = self.tick.take()
+        if taken is None:
+            return
+        changes, version = taken
+        # With nobody watching, the seed send still runs (to no one): /stats counts every
+        # tick as a broadcast.
+        if self.seed or not self.batched:
+            hub.broadcast_frames([seat_update_frame(change) for change in changes], self.seed)
+        if self.batched:
+            hub.broadcast(seat_updates_frame(changes, version), self.batched)
+
+    def broadcast(self, hub: Hub, changes: list[bytes]) -> None:
+        """Send change payloads (due from the mirror, in order, the last at the mirror's
+        version) to every watcher now, after whatever waits in the tick."""
+        if changes and self.mirror.version is not None:
+            # Added behind what waits, then all sent now: the delay add() answers is moot.
+            self.tick.add(changes, self.mirror.version, 0.0)
+        self.flush(hub)
 
     def broadcast_state(self, hub: Hub) -> None:
-        """Send the current state to every watcher: full or compact, as each asked."""
-        if self.full and (full := self.mirror.venue_state()) is not None:
-            hub.broadcast(full, self.full)
+        """Send the current state to every watcher: full or compact, as each asked, after
+        whatever waits in the tick."""
+        self.flush(hub)
+        if (full_watchers := self.full) and (full := self.mirror.venue_state()) is not None:
+            hub.broadcast(full, full_watchers)
         if self.compact and (compact := self.mirror.compact_state()) is not None:
             hub.broadcast(compact, self.compact)
 
@@ -120,19 +162,30 @@ class Watchers:
             del self._events[event.event_id]
 
     def join(
-        self, event: WatchedEvent, connection: ServerConnection, *, compact: bool
+        self,
+        event: WatchedEvent,
+        connection: ServerConnection,
+        *,
+        compact: bool,
+        batch: bool = False,
     ) -> WatchedEvent:
-        """Make ``connection`` a watcher of ``event``, full or compact; the event joined,
-        which is the one registered under its id should ``event`` have been dropped."""
+        """Make ``connection`` a watcher of ``event``, full or compact, seed or batched;
+        the event joined, which is the one registered under its id should ``event`` have
+        been dropped."""
         event = self._events.setdefault(event.event_id, event)
-        (event.compact if compact else event.full).add(connection)
-        (event.full if compact else event.compact).discard(connection)
+        (event.batched if batch else event.seed).add(connection)
+        (event.seed if batch else event.batched).discard(connection)
+        if compact:
+            event.compact.add(connection)
+        else:
+            event.compact.discard(connection)
         event.idle_since = None
         return event
 
     def leave(self, event: WatchedEvent, connection: ServerConnection, now: float) -> None:
         """Stop ``connection`` watching ``event``. Idempotent."""
-        event.full.discard(connection)
+        event.seed.discard(connection)
+        event.batched.discard(connection)
         event.compact.discard(connection)
         if not event and event.idle_since is None:
             event.idle_since = now

@@ -8,17 +8,19 @@
  * step-through and the cart. A venue without a plan (the seed's grid, which names no
  * event) is drawn as a grid from the rows and columns of its seats.
  *
- * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token, the event
- * and `compact: true`; the SUBSCRIBE_ACK names our user and our holder tag and carries
- * the token to keep (a fresh one when ours no longer verified); VENUE_STATE, compact
- * (only seats that are not available) or full, sets every seat (and resyncs after every
- * reconnect); SEAT_UPDATEs repaint single seats; CART says what our cart is (after the
- * VENUE_STATE, after each cart command that succeeded, and whenever it changes by other
- * means). We send ADD_TO_CART, REMOVE_FROM_CART, BEST_AVAILABLE, CHECKOUT and BOOK_CART;
- * each is answered by its *_RESPONSE (or an ERROR), which may carry a renewed session
- * token. A hold is ours when its `holder` is our tag, never because of its user id.
- * Server text only ever reaches the page through textContent. Frames are handled one
- * after another, so updates that arrive while a plan is still loading wait for it.
+ * Protocol (SPEC.md): on WELCOME we SUBSCRIBE with the stored session token, the event,
+ * `compact: true` and `batch: true`; the SUBSCRIBE_ACK names our user and our holder
+ * tag and carries the token to keep (a fresh one when ours no longer verified);
+ * VENUE_STATE, compact (only seats that are not available) or full, sets every seat
+ * (and resyncs after every reconnect); SEAT_UPDATES (a tick's changes, in version
+ * order) repaint their seats one by one, as a SEAT_UPDATE would; CART says what our
+ * cart is (after the VENUE_STATE, after each cart command that succeeded, and whenever
+ * it changes by other means). We send ADD_TO_CART, REMOVE_FROM_CART, BEST_AVAILABLE,
+ * CHECKOUT and BOOK_CART; each is answered by its *_RESPONSE (or an ERROR), which may
+ * carry a renewed session token. A hold is ours when its `holder` is our tag, never
+ * because of its user id. Server text only ever reaches the page through textContent.
+ * Frames are handled one after another, so updates that arrive while a plan is still
+ * loading wait for it.
  */
 
 import { BestAvailableForm } from './js/best-available.js';
@@ -161,6 +163,7 @@ export class SeatBookingApp {
     SUBSCRIBE_ACK: (data) => this.#onSubscribeAck(data),
     VENUE_STATE: (data) => this.#onVenueState(data),
     SEAT_UPDATE: (data) => this.#onSeatUpdate(data),
+    SEAT_UPDATES: (data) => (data.updates ?? []).forEach((update) => this.#onSeatUpdate(update)),
     CART: (data) => this.#onCart(data),
     ADD_TO_CART_RESPONSE: (data) => this.#onAnswer('ADD_TO_CART', data),
     REMOVE_FROM_CART_RESPONSE: (data) => this.#onAnswer('REMOVE_FROM_CART', data),
@@ -224,7 +227,7 @@ export class SeatBookingApp {
   }
 
   #subscribe() {
-    const data = { user_id: this.#session.userId, compact: true };
+    const data = { user_id: this.#session.userId, compact: true, batch: true };
     if (this.#session.token) data.session_token = this.#session.token;
     if (this.#eventId !== null) data.event_id = this.#eventId;
     this.#connection.send('SUBSCRIBE', data);

@@ -33,6 +33,12 @@ MIN_SECRET_BYTES = 32
 MIN_ADMIN_TOKEN_BYTES = 16
 
 
+def _long_enough_secret(value: str | None) -> str | None:
+    if value is not None and len(value.encode()) < MIN_SECRET_BYTES:
+        raise ValueError(f"SESSION_SECRET must be at least {MIN_SECRET_BYTES} bytes")
+    return value
+
+
 class ServiceSettings(BaseSettings):
     """What every service takes: where it listens, NATS, the default event and logging."""
 
@@ -126,9 +132,7 @@ class BookingSettings(ServiceSettings):
     @classmethod
     def _secret_long_enough(cls, value: str | None) -> str | None:
         """A secret given in the environment must be at least MIN_SECRET_BYTES long."""
-        if value is not None and len(value.encode()) < MIN_SECRET_BYTES:
-            raise ValueError(f"SESSION_SECRET must be at least {MIN_SECRET_BYTES} bytes")
-        return value
+        return _long_enough_secret(value)
 
     @field_validator("admin_token")
     @classmethod
@@ -189,6 +193,27 @@ class EdgeSettings(ServiceSettings):
     gap_timeout: float = Field(0.2, gt=0, le=10)
     # How often the edge polls the snapshot while NATS is unreachable.
     poll_interval: float = Field(1.0, gt=0, le=60)
+    # The booking service's signing secret, given as itself or as its file (the booking
+    # service's DATA_DIR/session_secret): with it the edge starts and resumes sessions
+    # itself (edge_server.sessions); without, it asks the booking service each time.
+    session_secret: str | None = None
+    session_secret_file: Path | None = None
+    session_ttl_seconds: int = Field(7 * 24 * 3600, ge=1, le=366 * 24 * 3600)
+
+    @field_validator("session_secret")
+    @classmethod
+    def _secret_long_enough(cls, value: str | None) -> str | None:
+        """A secret given in the environment must be at least MIN_SECRET_BYTES long."""
+        return _long_enough_secret(value)
+
+    def signing_secret(self) -> bytes | None:
+        """The session-signing secret, read from ``session_secret_file`` if that is what
+        was given; None when neither is."""
+        if self.session_secret is not None:
+            return self.session_secret.encode()
+        if self.session_secret_file is None:
+            return None
+        return self.session_secret_file.read_bytes()
 
     def origins(self) -> list[str] | None:
         """``ALLOWED_ORIGINS`` as a list, or None when any origin is allowed."""

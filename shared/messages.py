@@ -42,6 +42,7 @@ __all__ = [
     "Seat",
     "SeatChange",
     "SeatRequest",
+    "SeatUpdates",
     "SessionRequest",
     "SessionResumeRequest",
 ]
@@ -79,6 +80,15 @@ class SeatChange(BaseModel):
     expires_at: int | None = None
     version: int
     seat: Seat
+
+
+class SeatUpdates(BaseModel):
+    """``SEAT_UPDATES``: the changes of one tick, for clients that asked for batches
+    (``SUBSCRIBE`` with ``batch: true``); each element is what a ``SEAT_UPDATE``'s
+    ``data`` would be, in version order, and ``version`` is the last one's."""
+
+    updates: list[SeatChange] = Field(min_length=1)
+    version: int
 
 
 class Heartbeat(BaseModel):
@@ -171,6 +181,7 @@ class MessageType(StrEnum):
     BOOK_CART_RESPONSE = "BOOK_CART_RESPONSE"
     CART = "CART"
     SEAT_UPDATE = "SEAT_UPDATE"
+    SEAT_UPDATES = "SEAT_UPDATES"
     ERROR = "ERROR"
 
 

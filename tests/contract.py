@@ -11,7 +11,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.constants import HEARTBEAT_SUBJECT
-from shared.messages import CART_SERVER_FRAMES, Envelope, Heartbeat, MessageType, SeatChange
+from shared.messages import (
+    CART_SERVER_FRAMES,
+    Envelope,
+    Heartbeat,
+    MessageType,
+    SeatChange,
+    SeatUpdates,
+)
 
 __all__ = ["event_violation", "frame_violation"]
 
@@ -33,6 +40,10 @@ def frame_violation(frame: Any) -> str | None:
         envelope = Envelope.model_validate(frame)
         if envelope.type is MessageType.SEAT_UPDATE:
             SeatChange.model_validate(envelope.data)
+        elif envelope.type is MessageType.SEAT_UPDATES:
+            updates = SeatUpdates.model_validate(envelope.data)
+            if updates.version != updates.updates[-1].version:
+                return f"{frame!r:.200}: version is not the last update's"
         elif envelope.type in CART_SERVER_FRAMES:
             CART_SERVER_FRAMES[envelope.type].model_validate(envelope.data)
     except ValidationError as exc:

@@ -147,8 +147,15 @@ class EdgeClient:
             self.seats = {seat["id"]: seat for seat in data["seats"]}
             self.version = data["version"]
         elif frame.get("type") == "SEAT_UPDATE":
-            version = data["version"]
-            if self.version is not None and version != self.version + 1:
-                self.anomalies.append((self.version, version))
-            self.seats[data["seat_id"]] = data["seat"]
-            self.version = version
+            self._update(data)
+        elif frame.get("type") == "SEAT_UPDATES":
+            for update in data["updates"]:
+                self._update(update)
+
+    def _update(self, data: dict[str, Any]) -> None:
+        """Apply one seat change, noting any version that does not follow the last."""
+        version = data["version"]
+        if self.version is not None and version != self.version + 1:
+            self.anomalies.append((self.version, version))
+        self.seats[data["seat_id"]] = data["seat"]
+        self.version = version

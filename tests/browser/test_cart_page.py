@@ -136,7 +136,8 @@ def test_cart_page_best_available_in_a_category(cart_stack: ScriptStack, open_ca
 
 
 def _hide_updates_of(seat_id: str) -> Callable[[WebSocketRoute], None]:
-    """A WebSocket route that passes every frame on except SEAT_UPDATEs of ``seat_id``."""
+    """A WebSocket route that passes every frame on but the updates of ``seat_id``: its
+    SEAT_UPDATEs, and its elements of SEAT_UPDATES frames."""
 
     def route(socket: WebSocketRoute) -> None:
         server = socket.connect_to_server()
@@ -146,6 +147,11 @@ def _hide_updates_of(seat_id: str) -> Callable[[WebSocketRoute], None]:
             data = frame.get("data") or {}
             if frame.get("type") == "SEAT_UPDATE" and data.get("seat_id") == seat_id:
                 return
+            if frame.get("type") == "SEAT_UPDATES":
+                updates = [u for u in data.get("updates", []) if u.get("seat_id") != seat_id]
+                if not updates:
+                    return
+                message = json.dumps({**frame, "data": {**data, "updates": updates}})
             socket.send(message)
 
         server.on_message(to_page)

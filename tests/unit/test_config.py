@@ -8,9 +8,9 @@ import pytest
 from pydantic import ValidationError
 
 from booking_service.events.plans import default_plan
-from shared.config import BookingSettings
+from shared.config import BookingSettings, EdgeSettings
 
-ENVIRONMENT = [name.upper() for name in BookingSettings.model_fields]
+ENVIRONMENT = [name.upper() for name in {*BookingSettings.model_fields, *EdgeSettings.model_fields}]
 
 
 @pytest.fixture(autouse=True)
@@ -152,3 +152,19 @@ def test_settings_redis_nonsense_refused(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):
         BookingSettings()
+
+
+def test_settings_edge_signing_secret_from_the_environment_or_a_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An edge signs with SESSION_SECRET, else with SESSION_SECRET_FILE's bytes, else not."""
+    assert EdgeSettings().signing_secret() is None
+    secret_file = tmp_path / "session_secret"
+    secret_file.write_bytes(b"\x00\xff" * 16)
+    monkeypatch.setenv("SESSION_SECRET_FILE", str(secret_file))
+    assert EdgeSettings().signing_secret() == b"\x00\xff" * 16
+    monkeypatch.setenv("SESSION_SECRET", "s" * 32)
+    assert EdgeSettings().signing_secret() == b"s" * 32
+    monkeypatch.setenv("SESSION_SECRET", "short")
+    with pytest.raises(ValidationError):
+        EdgeSettings()

@@ -167,6 +167,10 @@ class FakeSocket:
 class DeliveringHub(Hub):
     """Hands each broadcast frame straight to the fake sockets it is meant for."""
 
+    def broadcast_frames(self, frames: list[bytes], *groups: Any) -> None:
+        for frame in frames:
+            self.broadcast(frame, *groups)
+
     def broadcast(self, frame: bytes, *groups: Collection[Any]) -> None:
         for group in groups:
             for socket in group:

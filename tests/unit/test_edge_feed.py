@@ -3,6 +3,7 @@ heartbeats are read in full."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any, cast
 
@@ -25,6 +26,10 @@ class FakeHub(Hub):
     def __init__(self, stats: Stats) -> None:
         super().__init__(stats, slow_client_bytes=1 << 20, close_timeout=1.0)
         self.sent: list[tuple[bytes, set[Any]]] = []
+
+    def broadcast_frames(self, frames: list[bytes], *groups: Any) -> None:
+        for frame in frames:
+            self.broadcast(frame, *groups)
 
     def broadcast(self, frame: bytes, *groups: Any) -> None:
         self.sent.append((frame, {client for group in groups for client in group}))
@@ -158,3 +163,53 @@ def test_feed_heartbeat_goes_to_its_events_mirror_only() -> None:
     edge.on_nats_message("events.rock-1a2b.heartbeat", ahead)
     assert rock.resync_due(later + 1.0)
     assert not watchers.default.mirror.resync_due(later + 1.0)
+
+
+def held(version: int, seat_id: str = "A2") -> bytes:
+    seat = {"id": seat_id, "row": 0, "col": int(seat_id[1:]) - 1, "status": 1}
+    change = {"event_type": "held", "seat_id": seat_id, "user_id": "u1", "status": 1}
+    return orjson.dumps({**change, "version": version, "seat": seat})
+
+
+async def test_feed_sends_a_burst_per_tick_as_each_watcher_takes_changes() -> None:
+    """The first change goes at once; the ones right after wait for the tick, which a
+    flush (as before a VENUE_STATE) sends: seed watchers get one SEAT_UPDATE per change,
+    batched ones one SEAT_UPDATES, in version order."""
+    stats = Stats()
+    hub = FakeHub(stats)
+    watchers = watchers_of()
+    seed, batched = cast(Any, object()), cast(Any, object())
+    watchers.join(watchers.default, seed, compact=False)
+    watchers.join(watchers.default, batched, compact=True, batch=True)
+    edge = VenueFeed(watchers, hub, stats, wake=lambda: None)
+    edge.on_nats_message("seats.held", held(11))
+    edge.on_nats_message("seats.held", held(12, "A3"))
+    edge.on_nats_message("seats.held", held(13, "A1"))
+    assert watchers.default.timer is not None
+    watchers.default.flush(hub)
+    assert watchers.default.timer is None
+    sent = [(orjson.loads(frame), to) for frame, to in hub.sent]
+    assert [(frame["type"], frame["data"].get("version"), to) for frame, to in sent] == [
+        ("SEAT_UPDATE", 11, {seed}),
+        ("SEAT_UPDATES", 11, {batched}),
+        ("SEAT_UPDATE", 12, {seed}),
+        ("SEAT_UPDATE", 13, {seed}),
+        ("SEAT_UPDATES", 13, {batched}),
+    ]
+    assert [update["version"] for update in sent[-1][0]["data"]["updates"]] == [12, 13]
+    assert watchers.default.mirror.version == 13
+
+
+async def test_feed_sends_a_waiting_tick_when_its_window_ends() -> None:
+    """Changes held back by the window go out on their own once it has passed."""
+    stats = Stats()
+    hub = FakeHub(stats)
+    watchers = watchers_of()
+    fan = cast(Any, object())
+    watchers.join(watchers.default, fan, compact=False, batch=True)
+    edge = VenueFeed(watchers, hub, stats, wake=lambda: None)
+    edge.on_nats_message("seats.held", held(11))
+    edge.on_nats_message("seats.held", held(12, "A3"))
+    assert len(hub.sent) == 1
+    await asyncio.sleep(0.05)
+    assert [orjson.loads(frame)["data"]["version"] for frame, _ in hub.sent] == [11, 12]

@@ -105,6 +105,10 @@ class RecordingHub(Hub):
         super().__init__(Stats(), slow_client_bytes=1 << 20, close_timeout=1.0)
         self.sent: list[tuple[dict[str, Any], set[Any]]] = []
 
+    def broadcast_frames(self, frames: list[bytes], *groups: Any) -> None:
+        for frame in frames:
+            self.broadcast(frame, *groups)
+
     def broadcast(self, frame: bytes, *groups: Any) -> None:
         self.sent.append((orjson.loads(frame), {client for group in groups for client in group}))
 
