@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.script_stack import run_project_script
 from tests.servers import PROJECT_ROOT, ServerError, free_port
 
 __all__ = ["ComposeStack", "compose_command", "docker_engine", "stand_in_images"]
@@ -28,7 +29,6 @@ STAND_IN_TIMEOUT = 900
 BUILD_TIMEOUT = 600
 COMMAND_TIMEOUT = 120
 HEALTHY_TIMEOUT = 90.0
-SCRIPT_TIMEOUT = 180
 LISTINGS = {"container": ("ps", "-a"), "volume": ("volume", "ls"), "network": ("network", "ls")}
 
 
@@ -98,15 +98,7 @@ class ComposeStack:
 
     def run(self, script: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run a script of the project folder against this stack; never raises on failure."""
-        return subprocess.run(
-            [str(PROJECT_ROOT / script)],
-            env={**self.env, "BASE_URL": self.base_url, **env},
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=SCRIPT_TIMEOUT,
-            check=False,
-        )
+        return run_project_script(script, {**self.env, "BASE_URL": self.base_url, **env})
 
     def compose(
         self, *args: str, timeout: float = COMMAND_TIMEOUT

@@ -11,6 +11,7 @@ import os
 import random
 import socket
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.servers import PROJECT_ROOT, free_port
@@ -54,6 +55,19 @@ def free_ports_in_a_row(count: int) -> int:
         return first
 
 
+def run_project_script(script: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a script of the project folder with exactly ``env``; never raises on failure."""
+    return subprocess.run(
+        [str(PROJECT_ROOT / script)],
+        env=dict(env),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT,
+        check=False,
+    )
+
+
 class ScriptStack:
     """Start, stop and inspect one stack started by the project's own scripts."""
 
@@ -93,15 +107,7 @@ class ScriptStack:
 
     def run(self, script: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run a script of the project folder against this stack; never raises on failure."""
-        return subprocess.run(
-            [str(PROJECT_ROOT / script)],
-            env={**self.env, "BASE_URL": self.base_url, **env},
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=SCRIPT_TIMEOUT,
-            check=False,
-        )
+        return run_project_script(script, {**self.env, "BASE_URL": self.base_url, **env})
 
     def start(self) -> ScriptStack:
         result = self.run("start-all.sh")

@@ -2,7 +2,9 @@
 
 One compose project for the module, on stand-in base images (scripts/stand-in-images.sh:
 no registry is needed), torn down with its volumes at the end. The first run builds the
-stand-ins (minutes); later runs reuse them and the cached image layers.
+stand-ins (minutes); later runs reuse them and the cached image layers. The shell
+scripts include test_frontend.sh, whose browser probe is the two-browser check: a hold
+in one Chromium page shows in the other, then its release.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.browser.seatmap_page import SeatMapPage, launch_chromium
 from tests.compose import ComposeStack, docker_engine, stand_in_images
 from tests.e2e.test_scripts import SHELL_TESTS
 from tests.servers import PROJECT_ROOT
@@ -72,23 +72,6 @@ def test_compose_shell_script_passes(compose_stack: ComposeStack, script: str) -
     result = compose_stack.run(script, ARTIFACTS_DIR=str(ARTIFACTS))
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 failed" in result.stdout
-
-
-def test_compose_hold_shows_in_other_browser(compose_stack: ComposeStack) -> None:
-    """A hold made in one Chromium page shows as held, not mine, in another page."""
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            first = SeatMapPage(browser, compose_stack.base_url).open()
-            second = SeatMapPage(browser, compose_stack.base_url).open()
-            seat_id = first.first_available()
-            first.select(seat_id)
-            first.expect_seat(seat_id, "held", mine=True)
-            second.expect_seat(seat_id, "held", mine=False)
-            first.release(seat_id)
-            second.expect_seat(seat_id, "available")
-        finally:
-            browser.close()
 
 
 async def _open_viewers(url: str, count: int) -> list[ClientConnection]:
