@@ -1,8 +1,8 @@
 """The edge server run: its components (``EdgeComponents``) behind one listener.
 
 ``run_edge`` starts them in dependency order and, once ``stop`` is set, stops them in
-reverse: the listener first (clients get 1001 and reconnect elsewhere), then the feed
-and NATS, then the HTTP pool. Every background task is owned, cancelled and awaited.
+reverse: the listener first (clients get 1001 and reconnect elsewhere), then the feed,
+the keepalive and NATS, then the HTTP pool. Every background task is owned, cancelled and awaited.
 """
 
 from __future__ import annotations
@@ -29,12 +29,17 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
 
     async def handle(connection: ServerConnection) -> None:
         shed_handshake(connection)
-        await ClientConnection(connection, edge.context).run()
+        edge.keepalive.add(connection)
+        try:
+            await ClientConnection(connection, edge.context).run()
+        finally:
+            edge.keepalive.discard(connection)
 
     edge.relay.start()
     feed_task = asyncio.create_task(
         edge.snapshots.run(nats_connected=edge.nats_connected), name="snapshots"
     )
+    keepalive_task = asyncio.create_task(edge.keepalive.run(), name="keepalive")
     try:
         async with create_server(settings, handle, edge.hub, health=edge.health, stats=edge.stats):
             logger.info(
@@ -49,7 +54,8 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
             logger.info("edge stopping", extra={"clients": len(edge.hub)})
     finally:
         feed_task.cancel()
-        await asyncio.gather(feed_task, return_exceptions=True)
+        keepalive_task.cancel()
+        await asyncio.gather(feed_task, keepalive_task, return_exceptions=True)
         await edge.relay.close()
         await edge.hub.close()
         await edge.booking.aclose()

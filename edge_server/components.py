@@ -18,6 +18,7 @@ from edge_server.booking_client import BookingClient
 from edge_server.connection import ConnectionContext
 from edge_server.feed import VenueFeed
 from edge_server.hub import Hub
+from edge_server.keepalive import Keepalive
 from edge_server.mirror import VenueMirror
 from edge_server.relay import NatsRelay
 from edge_server.server import CLOSE_TIMEOUT
@@ -32,12 +33,13 @@ __all__ = ["EdgeComponents"]
 
 @dataclass(frozen=True, slots=True)
 class EdgeComponents:
-    """Counters, hub, watchers, booking client, feed, snapshot keeper, NATS relay and the
-    connection context."""
+    """Counters, hub, keepalive, watchers, booking client, feed, snapshot keeper, NATS
+    relay and the connection context."""
 
     settings: EdgeSettings
     counters: Stats
     hub: Hub
+    keepalive: Keepalive
     watchers: Watchers
     booking: BookingClient
     feed: VenueFeed
@@ -60,6 +62,7 @@ class EdgeComponents:
             close_timeout=CLOSE_TIMEOUT,
             send_buffer_bytes=settings.send_buffer_bytes,
         )
+        keepalive = Keepalive(interval=settings.ping_interval, timeout=settings.ping_timeout)
         watchers = Watchers(
             default_event=settings.default_event,
             linger=settings.mirror_linger_seconds,
@@ -96,7 +99,9 @@ class EdgeComponents:
             if secret is None
             else EdgeSessions(secret, ttl_seconds=settings.session_ttl_seconds),
         )
-        return cls(settings, counters, hub, watchers, booking, feed, snapshots, relay, context)
+        return cls(
+            settings, counters, hub, keepalive, watchers, booking, feed, snapshots, relay, context
+        )
 
     def nats_connected(self) -> bool:
         """Whether this edge's NATS subscription is up right now."""

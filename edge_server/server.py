@@ -7,7 +7,8 @@ the websockets library it would be a plain-text 400.
 
 Connections are configured for many small messages to many clients: no compression
 (it triples memory per connection), a small ``max_size`` (bigger frames close with
-1009), keepalive pings, and a write limit past which the hub considers a client slow.
+1009), no keepalive task per connection (``edge_server.keepalive`` pings them all from
+one), and a write limit past which the hub considers a client slow.
 Closing the server closes every connection with 1001 (going away), so clients
 reconnect elsewhere.
 """
@@ -116,8 +117,8 @@ def create_server(
         process_request=_router(health, stats),
         server_header=None,
         open_timeout=10,
-        ping_interval=settings.ping_interval,
-        ping_timeout=settings.ping_timeout,
+        # edge_server.keepalive pings every connection (settings.ping_interval / _timeout).
+        ping_interval=None,
         close_timeout=CLOSE_TIMEOUT,
         max_size=settings.max_message_bytes,
         max_queue=16,
