@@ -79,7 +79,9 @@ def shed_handshake(connection: ServerConnection) -> None:
     open: a few KiB per idle viewer. The request keeps its path (the library expects a
     request once the handshake is done)."""
     if connection.request is not None:
-        connection.request = Request(connection.request.path, Headers())
+        # Emptied in place: the library's parser holds this Request for the connection's
+        # whole life (a local of its suspended generator), so replacing it frees nothing.
+        connection.request.headers.clear()
     connection.response = None
 
 
