@@ -19,6 +19,7 @@ import asyncio
 import logging
 import socket
 from collections.abc import Collection
+from typing import Any, cast
 
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import CloseCode
@@ -61,6 +62,13 @@ class Hub:
         hub = self
 
         class HubConnection(ServerConnection):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                # The library only appends to, iterates and removes from its drain
+                # waiters, which a list does as well as the deque it starts with, for
+                # 56 bytes instead of 760 on each idle connection.
+                self.drain_waiters = cast(Any, [])
+
             def connection_made(self, transport: asyncio.BaseTransport) -> None:
                 super().connection_made(transport)
                 if hub._send_buffer_bytes:
