@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from booking_service.api.bodies import read_body
+from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.events import info_body
 from booking_service.api.responses import json_response
 from booking_service.errors import InvalidRequest
@@ -129,12 +129,7 @@ async def list_events(services: Operator) -> Response:
     "/events",
     summary="Create an event on a plan (plan JSON or a shipped plan's name)",
     status_code=201,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": NewEvent.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(NewEvent),
 )
 async def create_event(request: Request, services: Operator) -> Response:
     body = await read_body(request, NewEvent, limit=services.settings.max_plan_bytes)
@@ -157,12 +152,7 @@ async def create_event(request: Request, services: Operator) -> Response:
 @router.post(
     "/events/{event_id}/state",
     summary="Set an event's sale state: scheduled, on_sale or closed",
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": StateChange.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(StateChange),
 )
 async def set_state(event_id: str, request: Request, services: Operator) -> Response:
     await services.events.get(event_id)
@@ -175,12 +165,7 @@ async def set_state(event_id: str, request: Request, services: Operator) -> Resp
     "/events/{event_id}/blocks",
     summary="Block seats (house seats, out of sale) or unblock them, all or none",
     responses={409: {"description": "A seat is held or booked"}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": BlockChange.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(BlockChange),
 )
 async def block_seats(event_id: str, request: Request, services: Operator) -> Response:
     event = await services.events.get(event_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -10,9 +10,27 @@ from starlette.requests import Request
 
 from booking_service.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 
-__all__ = ["check_length", "describe", "parse_body", "read_body", "require_json"]
+__all__ = [
+    "check_length",
+    "describe",
+    "documented_body",
+    "parse_body",
+    "read_body",
+    "require_json",
+]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def documented_body(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
+    """A route's ``openapi_extra``: its JSON body is ``model`` (routes read their bodies
+    themselves, so FastAPI cannot see them)."""
+    return {
+        "requestBody": {
+            "required": required,
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
 
 
 def check_length(declared: str | bytes | None, received: int, *, limit: int) -> None:

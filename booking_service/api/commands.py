@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api.bodies import check_length, parse_body, require_json
+from booking_service.api.bodies import check_length, documented_body, parse_body, require_json
 from booking_service.errors import BookingError, InvalidRequest, SessionRequired
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
@@ -200,10 +200,7 @@ def _openapi_operation(summary: str, done: str, error: dict[str, Any]) -> dict[s
         "description": "Send the session token as `session_token` or the "
         "`X-Session-Token` header; without one, `user_id` names the holder. "
         "A reply to a token past half its lifetime carries a renewed `session_token`.",
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": SeatRequest.model_json_schema()}},
-        },
+        **documented_body(SeatRequest),
         "responses": {
             "200": {"description": f"Seat {done}"},
             "400": {**error, "description": "Invalid body or session token"},

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
-from booking_service.api.bodies import read_body
+from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.commands import identify, identity_of
 from booking_service.api.responses import json_response
 from booking_service.best_available import Group, chooser_of
@@ -100,12 +100,7 @@ async def _reply(
     "`session_token` or the `X-Session-Token` header; without one, `user_id` names the "
     "holder.",
     responses=_RESPONSES,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": HoldsRequest.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(HoldsRequest),
 )
 async def add_holds(
     event_id: str, request: Request, x_session_token: SessionHeader = None
@@ -184,12 +179,7 @@ async def checkout(
     f"`Seats are selling fast; please try again`); the `{ATTEMPTS_HEADER}` header says "
     "how many times. No fit is a 409 saying why; an unknown category a 400 naming it.",
     responses={**_RESPONSES, 200: {"description": "The cart and the chosen `seat_ids`"}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": BestAvailableRequest.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(BestAvailableRequest),
 )
 async def add_best(
     event_id: str, request: Request, x_session_token: SessionHeader = None

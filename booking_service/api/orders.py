@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from booking_service.api.admin import Operator
-from booking_service.api.bodies import read_body
+from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.commands import identify
 from booking_service.api.responses import json_response
 from booking_service.errors import InvalidRequest, OperatorRequired, OrderNotFound
@@ -67,12 +67,7 @@ class OrderRequest(BaseModel):
     summary="Book every seat of your cart as one order, exactly once per Idempotency-Key",
     responses=_RESPONSES,
     status_code=201,
-    openapi_extra={
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": OrderRequest.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(OrderRequest, required=False),
 )
 async def create_order(
     event_id: str,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from booking_service.api.bodies import read_body
+from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.responses import json_response
 from booking_service.services import services_of
 from shared.messages import SessionRequest, SessionResumeRequest
@@ -20,21 +19,12 @@ router = APIRouter(prefix="/api", tags=["sessions"])
 _REPLY = "`{session_token, session_id, user_id, holder, expires_at}`"
 
 
-def _body(model: type[SessionRequest | SessionResumeRequest], *, required: bool) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": required,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
-        }
-    }
-
-
 @router.post(
     "/session",
     summary="Start a session; send its token with every write to act as it",
     description=f"Answers {_REPLY}; `expires_at` is when the token lapses (unix seconds).",
     status_code=201,
-    openapi_extra=_body(SessionRequest, required=False),
+    openapi_extra=documented_body(SessionRequest, required=False),
     responses={400: {"description": "Invalid body"}, 415: {"description": "Body not JSON"}},
 )
 async def start_session(request: Request) -> Response:
@@ -50,7 +40,7 @@ async def start_session(request: Request) -> Response:
     "/session/resume",
     summary="Re-sign a valid session token with a new expiry, for the same session",
     description=f"Answers {_REPLY}; a forged or expired token is a 400, start a new session.",
-    openapi_extra=_body(SessionResumeRequest, required=True),
+    openapi_extra=documented_body(SessionResumeRequest),
     responses={
         400: {"description": "Invalid body, or the token is not valid"},
         415: {"description": "Body not JSON"},
