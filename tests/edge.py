@@ -113,6 +113,13 @@ class EdgeClient:
         await self.send(kind, {"seat_id": seat_id, **data})
         return await self.expect(f"{kind}_RESPONSE")
 
+    def last_frame_bytes(self, kind: str) -> int:
+        """The size in bytes of the last frame of type ``kind`` received so far."""
+        for frame, size in zip(reversed(self.frames), reversed(self.frame_bytes), strict=True):
+            if frame.get("type") == kind:
+                return size
+        raise AssertionError(f"no {kind} frame received")
+
     def statuses(self) -> dict[str, int]:
         """Seat id → status as this client sees the venue."""
         return {seat_id: seat["status"] for seat_id, seat in self.seats.items()}
