@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from starlette.types import Receive, Scope, Send
@@ -22,7 +22,7 @@ from booking_service.errors import BookingError, InvalidRequest, SessionRequired
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
 from booking_service.session_signer import Identity
-from shared.messages import HoldsRequest, SeatRequest
+from shared.messages import SeatRequest
 
 __all__ = ["SeatCommands", "command_route", "identify", "identity_of", "openapi_paths"]
 
@@ -68,12 +68,22 @@ def command_route(path: str) -> tuple[str | None, str] | None:
     return (event_id, action) if action in _COMMANDS else None
 
 
-def identity_of(
-    services: Services, body: SeatRequest | HoldsRequest, header_token: bytes | None
-) -> Identity:
-    """Who the request acts as: its session if it carries a token, else its user id."""
-    token = body.session_token or (header_token.decode("latin-1") if header_token else None)
-    return identify(services, token, body.user_id)
+class CallerBody(Protocol):
+    """A request body that may name its caller: a session token, else a user id."""
+
+    @property
+    def session_token(self) -> str | None: ...
+
+    @property
+    def user_id(self) -> str | None: ...
+
+
+def identity_of(services: Services, body: CallerBody, header_token: str | bytes | None) -> Identity:
+    """Who the request acts as: the body's session token, else the ``X-Session-Token``
+    header's, else the body's user id."""
+    if isinstance(header_token, bytes):
+        header_token = header_token.decode("latin-1")
+    return identify(services, body.session_token or header_token, body.user_id)
 
 
 def identify(services: Services, token: str | None, user_id: str | None) -> Identity:

@@ -110,8 +110,7 @@ async def add_holds(
     if len(set(body.seat_ids)) != len(body.seat_ids):
         raise InvalidRequest("Field 'seat_ids' names a seat more than once")
     event = await services.events.get(event_id)
-    token = x_session_token.encode("latin-1") if x_session_token else None
-    who = identity_of(services, body, token)
+    who = identity_of(services, body, x_session_token)
     if len(body.seat_ids) > event.store.max_holds:
         raise HoldLimitReached(f"You can hold at most {event.store.max_holds} seats at a time")
     held = await _carts(services, event).add(
@@ -187,7 +186,7 @@ async def add_best(
     services = services_of(request)
     body = await read_body(request, BestAvailableRequest, limit=services.settings.max_body_bytes)
     event = await services.events.get(event_id)
-    who = identify(services, body.session_token or x_session_token, body.user_id)
+    who = identity_of(services, body, x_session_token)
     if body.quantity > event.store.max_holds:
         raise InvalidRequest(f"Field 'quantity' must be at most {event.store.max_holds}")
     chooser = await chooser_of(event.store.layout, event.plan_json)

@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from booking_service.api.admin import Operator
 from booking_service.api.bodies import documented_body, read_body
-from booking_service.api.commands import identify
+from booking_service.api.commands import identify, identity_of
 from booking_service.api.responses import json_response
 from booking_service.errors import InvalidRequest, OperatorRequired, OrderNotFound
 from booking_service.orders import OrderStore, owner_of, public_order
@@ -82,7 +82,7 @@ async def create_order(
     if idempotency_key is not None and not is_idempotency_key(idempotency_key):
         raise InvalidRequest("Idempotency-Key must be 1-64 letters, digits or ._~:-")
     event = await services.events.get(event_id)
-    who = identify(services, body.session_token or x_session_token, body.user_id)
+    who = identity_of(services, body, x_session_token)
     placed = await OrderStore(services.redis).place(
         event.store,
         owner=who.owner,
