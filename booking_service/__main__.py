@@ -1,9 +1,10 @@
-"""``python -m booking_service``: settings → logging → uvicorn."""
+"""``python -m booking_service``: settings → logging → metric files → uvicorn."""
 
 from __future__ import annotations
 
 import uvicorn
 
+from booking_service.metrics_files import metrics_directory
 from shared.config import BookingSettings
 from shared.logging import configure_logging
 
@@ -11,6 +12,11 @@ from shared.logging import configure_logging
 def main() -> None:
     settings = BookingSettings()
     configure_logging(settings.log_level, service="booking-service")
+    with metrics_directory(settings):
+        _serve(settings)
+
+
+def _serve(settings: BookingSettings) -> None:
     uvicorn.run(
         "booking_service.app:app_from_environment",
         factory=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from importlib import resources
@@ -11,14 +12,15 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
-from booking_service.api import admin, events, health, holds, orders, seats, sessions
+from booking_service.api import admin, events, health, holds, metrics, orders, seats, sessions
 from booking_service.api.commands import SeatCommands, command_route, openapi_paths
 from booking_service.api.handlers import install_handlers
 from booking_service.changes import ChangePublisher, run_heartbeat
 from booking_service.errors import StoreUnavailable
 from booking_service.events.registry import EventRegistry
+from booking_service.metrics import observe_request
 from booking_service.operator import OperatorToken
 from booking_service.redis_client import connect_redis
 from booking_service.services import Services
@@ -84,18 +86,40 @@ async def _running(services: Services) -> AsyncIterator[None]:
 
 
 class BookingApp:
-    """The service's ASGI app: seat commands on their lean path, the rest through FastAPI."""
+    """The service's ASGI app: seat commands on their lean path, the rest through FastAPI.
+
+    Every HTTP request is counted in the request metrics: the seat commands by their
+    lean path itself, the others here, under the name of the route that served them.
+    """
 
     def __init__(self, api: FastAPI) -> None:
         self.api = api
         self._commands = SeatCommands(lambda: api.state.services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = command_route(scope["path"]) if scope["type"] == "http" else None
-        if route is not None:
+        if scope["type"] != "http":
+            await self.api(scope, receive, send)
+        elif (route := command_route(scope["path"])) is not None:
             await self._commands.serve(route, scope, receive, send)
         else:
-            await self.api(scope, receive, send)
+            await self._counted(scope, receive, send)
+
+    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        status = 500
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.api(scope, receive, send_noting_status)
+        finally:
+            # The router leaves the route it matched in the scope.
+            operation = getattr(scope.get("route"), "name", None) or "unrouted"
+            observe_request(operation, status, time.perf_counter() - started)
 
     def lifespan(self) -> AbstractAsyncContextManager[None]:
         """The lifespan for callers that drive the app without a server (tests)."""
@@ -139,7 +163,7 @@ def create_app(settings: BookingSettings) -> BookingApp:
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, events, holds, orders, admin, sessions, health):
+    for module in (seats, events, holds, orders, admin, sessions, health, metrics):
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from booking_service.metrics import NATS_PUBLISH_FAILURES, count_change
 from booking_service.seats import Change, SeatStore, VenueState
 from booking_service.supervisor import FailureStreak
 from shared.constants import STATUS_AFTER, heartbeat_subject, subject_for
@@ -53,7 +54,9 @@ class ChangePublisher(NatsLink):
         self._default_event = default_event
 
     async def publish_change(self, change: Change) -> None:
-        """Publish the change on its event's subject (``seats.held``, ``events.<id>.held`` …)."""
+        """Publish the change on its event's subject (``seats.held``, ``events.<id>.held`` …),
+        counting it in the metrics whether or not NATS takes it."""
+        count_change(change.event_type)
         subject = subject_for(change.event_id, change.event_type, default_event=self._default_event)
         await self._publish(subject, orjson.dumps(change_payload(change)))
 
@@ -81,10 +84,12 @@ class ChangePublisher(NatsLink):
     async def _publish(self, subject: str, payload: bytes) -> None:
         client = self.client
         if client is None or client.is_closed:
+            NATS_PUBLISH_FAILURES.inc()
             return
         try:
             await client.publish(subject, payload)
         except NatsError as exc:
+            NATS_PUBLISH_FAILURES.inc()
             logger.debug(
                 "change dropped while nats is away", extra={"subject": subject, "exc": exc}
             )

@@ -43,6 +43,7 @@ from booking_service.errors import (
 )
 from booking_service.events.keys import script_keys
 from booking_service.lua_scripts import Scripts
+from booking_service.metrics import REDIS_ERRORS
 from booking_service.redis_client import RedisClient
 from shared.constants import ChangeType
 from shared.plans.layout import SeatLayout
@@ -88,11 +89,13 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Sweep:
-    """The holds one sweep released and when the next one falls due."""
+    """The holds one sweep released, when the next one falls due, and how late past its
+    deadline the sweep released the most overdue of them (None if it released none)."""
 
     now_ms: int
     next_deadline_ms: int | None
     released: list[Change]
+    lag_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,7 @@ def redis_errors() -> Iterator[None]:
     try:
         yield
     except (RedisError, RedisClusterException, OSError) as exc:
+        REDIS_ERRORS.inc()
         raise StoreUnavailable("The seat store is unavailable; try again shortly") from exc
 
 
@@ -141,6 +145,7 @@ class SeatStore:
         scripts: Scripts | None = None,
     ) -> None:
         self.event_id = event_id
+        self._redis = redis
         self._layout = layout
         self._hold_ms = hold_ms
         self._max_holds = max_holds
@@ -269,7 +274,7 @@ class SeatStore:
     async def expire_due(self, *, limit: int) -> Sweep:
         """Release up to ``limit`` holds whose deadline has passed by Redis's clock."""
         with redis_errors():
-            now, next_deadline, released = await self._scripts.expire_holds(
+            now, next_deadline, released, lag = await self._scripts.expire_holds(
                 keys=self._keys, args=[limit, self._cooldown_ms]
             )
         changes = [
@@ -284,7 +289,12 @@ class SeatStore:
             )
             for seat_id, user_id, version, seat_json in released
         ]
-        return Sweep(int(now), None if next_deadline < 0 else int(next_deadline), changes)
+        return Sweep(
+            int(now),
+            None if next_deadline < 0 else int(next_deadline),
+            changes,
+            None if lag < 0 else int(lag),
+        )
 
     async def snapshot(self) -> Snapshot:
         """Every seat of the layout at one consistent version."""
@@ -346,6 +356,11 @@ class SeatStore:
             int(now),
             changed,
         )
+
+    async def held_count(self) -> int:
+        """How many of the event's seats are held right now (lapsed ones not yet swept too)."""
+        with redis_errors():
+            return int(await self._redis.hlen(self._keys[1]))
 
     async def overdue_seconds(self) -> float:
         """How far the oldest deadline in the expiry index is behind Redis's clock (0 if none).

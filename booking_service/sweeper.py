@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from booking_service.changes import ChangePublisher
+from booking_service.metrics import SWEEPER_LAG
 from booking_service.seats import SeatStore
 from booking_service.supervisor import FailureStreak
 
@@ -61,6 +62,8 @@ async def run_sweeper(
 async def _sweep_once(store: SeatStore, publisher: ChangePublisher) -> float:
     """Release and announce one event's due holds; how long to wait before its next round."""
     sweep = await store.expire_due(limit=BATCH)
+    if sweep.lag_ms is not None:
+        SWEEPER_LAG.set(sweep.lag_ms / 1000)
     for change in sweep.released:
         logger.info(
             "hold lapsed",

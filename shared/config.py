@@ -86,6 +86,10 @@ class BookingSettings(ServiceSettings):
     # The deadline a cart gets, from the moment of its one checkout extension.
     checkout_seconds: float = Field(300.0, gt=0, le=7200)
     workers: int = Field(1, ge=1, le=64)
+    # Where the workers of one service write their metrics for /metrics to add up
+    # (prometheus-client's multiprocess mode); ``python -m booking_service`` makes it fresh
+    # when WORKERS > 1. Unset: one process, figures in memory.
+    prometheus_multiproc_dir: Path | None = None
     data_dir: Path = DEFAULT_DATA_DIR
     session_secret: str | None = None
     # The operator token of /api/admin/*; unset means the one kept in DATA_DIR/admin_token.

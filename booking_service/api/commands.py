@@ -11,6 +11,7 @@ OpenAPI description is ``openapi_paths()``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
@@ -19,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from booking_service.api.bodies import check_length, documented_body, parse_body, require_json
 from booking_service.errors import BookingError, InvalidRequest, SessionRequired
+from booking_service.metrics import count_refusal, observe_request
 from booking_service.seats import Change, SeatStore
 from booking_service.services import Services
 from booking_service.session_signer import Identity
@@ -118,7 +120,9 @@ class SeatCommands:
     async def serve(
         self, route: tuple[str | None, str], scope: Scope, receive: Receive, send: Send
     ) -> None:
-        """Answer the HTTP request ``scope``, whose path ``command_route`` read as ``route``."""
+        """Answer the HTTP request ``scope``, whose path ``command_route`` read as ``route``,
+        and count it in the request metrics under the command's name."""
+        started = time.perf_counter()
         headers = dict(scope["headers"])
         extra: list[tuple[bytes, bytes]] = []
         try:
@@ -129,6 +133,7 @@ class SeatCommands:
                 status, body = 200, await self._perform(route, headers, receive)
         except BookingError as exc:
             status, body = exc.status_code, orjson.dumps({"error": str(exc)})
+            count_refusal(exc)
             if status >= 500:
                 logger.warning("%s: %r", exc, exc.__cause__, extra={"path": scope["path"]})
         except Exception:
@@ -146,6 +151,7 @@ class SeatCommands:
             }
         )
         await send({"type": "http.response.body", "body": body})
+        observe_request(route[1], status, time.perf_counter() - started)
 
     async def _perform(
         self, route: tuple[str | None, str], headers: dict[bytes, bytes], receive: Receive

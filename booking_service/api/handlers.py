@@ -12,6 +12,7 @@ from starlette.responses import Response
 from booking_service.api.bodies import describe
 from booking_service.api.responses import json_response
 from booking_service.errors import BookingError
+from booking_service.metrics import count_refusal
 
 __all__ = ["install_handlers"]
 
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 async def _booking_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, BookingError)
+    count_refusal(exc)
     body = {"error": str(exc)}
     if exc.seat_id is not None:
         body["seat_id"] = exc.seat_id

@@ -22,6 +22,7 @@ from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.commands import identify, identity_of
 from booking_service.api.responses import json_response
 from booking_service.errors import InvalidRequest, OperatorRequired, OrderNotFound
+from booking_service.metrics import ORDERS
 from booking_service.orders import OrderStore, owner_of, public_order
 from booking_service.services import services_of
 from shared.identifiers import (
@@ -92,6 +93,8 @@ async def create_order(
         idempotency_key=idempotency_key,
     )
     await services.publisher.publish_changes(placed.changes)
+    if placed.created:
+        ORDERS.inc()
     return json_response(placed.order, status_code=201 if placed.created else 200)
 
 
