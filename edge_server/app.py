@@ -41,7 +41,14 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
     )
     keepalive_task = asyncio.create_task(edge.keepalive.run(), name="keepalive")
     try:
-        async with create_server(settings, handle, edge.hub, health=edge.health, stats=edge.stats):
+        async with create_server(
+            settings,
+            handle,
+            edge.hub,
+            health=edge.health,
+            stats=edge.stats,
+            metrics=edge.metrics.exposition,
+        ):
             logger.info(
                 "edge listening",
                 extra={

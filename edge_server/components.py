@@ -19,6 +19,7 @@ from edge_server.connection import ConnectionContext
 from edge_server.feed import VenueFeed
 from edge_server.hub import Hub
 from edge_server.keepalive import Keepalive
+from edge_server.metrics import EdgeMetrics
 from edge_server.mirror import VenueMirror
 from edge_server.relay import NatsRelay
 from edge_server.server import CLOSE_TIMEOUT
@@ -33,12 +34,13 @@ __all__ = ["EdgeComponents"]
 
 @dataclass(frozen=True, slots=True)
 class EdgeComponents:
-    """Counters, hub, keepalive, watchers, booking client, feed, snapshot keeper, NATS
-    relay and the connection context."""
+    """Counters, hub, metrics, keepalive, watchers, booking client, feed, snapshot keeper,
+    NATS relay and the connection context."""
 
     settings: EdgeSettings
     counters: Stats
     hub: Hub
+    metrics: EdgeMetrics
     keepalive: Keepalive
     watchers: Watchers
     booking: BookingClient
@@ -62,11 +64,13 @@ class EdgeComponents:
             close_timeout=CLOSE_TIMEOUT,
             send_buffer_bytes=settings.send_buffer_bytes,
         )
+        metrics = EdgeMetrics(counters, clients=hub.__len__)
         keepalive = Keepalive(interval=settings.ping_interval, timeout=settings.ping_timeout)
         watchers = Watchers(
             default_event=settings.default_event,
             linger=settings.mirror_linger_seconds,
             make_mirror=lambda event_id: VenueMirror(event_id, gap_timeout=settings.gap_timeout),
+            on_sent=metrics.sent,
         )
         booking = BookingClient(
             settings.booking_service_url,
@@ -100,7 +104,17 @@ class EdgeComponents:
             else EdgeSessions(secret, ttl_seconds=settings.session_ttl_seconds),
         )
         return cls(
-            settings, counters, hub, keepalive, watchers, booking, feed, snapshots, relay, context
+            settings,
+            counters,
+            hub,
+            metrics,
+            keepalive,
+            watchers,
+            booking,
+            feed,
+            snapshots,
+            relay,
+            context,
         )
 
     def nats_connected(self) -> bool:

@@ -31,6 +31,7 @@ from edge_server.hub import Hub
 from edge_server.stats import Stats
 from edge_server.watchers import WatchedEvent, Watchers
 from shared.constants import event_of_subject, heartbeat_subject
+from shared.timestamps import unix_seconds
 
 __all__ = ["MAX_CHANGE_BYTES", "HeartbeatReading", "VenueFeed", "read_change", "read_heartbeat"]
 
@@ -131,14 +132,16 @@ class VenueFeed:
             return
         due = event.mirror.on_change(change, data, now)
         if due:
-            self._gather(event, due, now)
+            self._gather(event, due, now, unix_seconds(change.get("timestamp")))
         # Two look-ups, not one per watcher: only the carts the change concerns re-read.
         event.carts.on_change(change)
 
-    def _gather(self, event: WatchedEvent, changes: list[bytes], now: float) -> None:
+    def _gather(
+        self, event: WatchedEvent, changes: list[bytes], now: float, committed: float | None
+    ) -> None:
         """Add due changes to the event's tick; send it now or when its window ends."""
         assert event.mirror.version is not None
-        delay = event.tick.add(changes, event.mirror.version, now)
+        delay = event.tick.add(changes, event.mirror.version, now, committed=committed)
         if delay <= 0:
             self._send_tick(event)
         elif event.timer is None:

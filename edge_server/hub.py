@@ -105,13 +105,15 @@ class Hub:
         if self._backlogged:
             self._drop_slow_clients()
         dropped = self._dropped
-        recipients = 0
+        recipients = skipped = 0
         for group in groups or (self._clients,):
             for connection in group:
                 if connection.protocol.state is State.OPEN and connection not in dropped:
                     connection.transport.write(data)
                     recipients += 1
-        self._stats.broadcast_sent(recipients)
+                else:
+                    skipped += 1
+        self._stats.broadcast_sent(recipients, skipped)
 
     async def close(self) -> None:
         """Wait for the slow clients being closed to be gone."""

@@ -1,5 +1,5 @@
-"""The edge's listening socket: WebSocket on ``/ws``; ``/health`` and ``/stats`` answered
-during the handshake hook, on the same port.
+"""The edge's listening socket: WebSocket on ``/ws``; ``/health``, ``/stats`` and
+``/metrics`` (Prometheus) answered during the handshake hook, on the same port.
 
 A WebSocket upgrade on ``/ws`` without ``Sec-WebSocket-Version: 13`` is answered 426
 Upgrade Required with ``Sec-WebSocket-Version: 13`` (RFC 6455 section 4.4); left to
@@ -21,6 +21,7 @@ from http import HTTPStatus
 from typing import Any
 
 import orjson
+from prometheus_client import CONTENT_TYPE_LATEST
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
@@ -39,6 +40,7 @@ WS_VERSION = "13"
 
 Handler = Callable[[ServerConnection], Awaitable[None]]
 Report = Callable[[], dict[str, Any]]
+Exposition = Callable[[], bytes]
 
 
 def _json_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
@@ -85,8 +87,20 @@ def shed_handshake(connection: ServerConnection) -> None:
     connection.response = None
 
 
+def _metrics_response(body: bytes) -> Response:
+    headers = Headers(
+        [
+            ("Content-Type", CONTENT_TYPE_LATEST),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),
+            ("Connection", "close"),
+        ]
+    )
+    return Response(HTTPStatus.OK.value, HTTPStatus.OK.phrase, headers, body)
+
+
 def _router(
-    health: Report, stats: Report
+    health: Report, stats: Report, metrics: Exposition
 ) -> Callable[[ServerConnection, Request], Response | None]:
     """The handshake hook: answers the HTTP paths, lets ``/ws`` through, 404 for the rest."""
 
@@ -98,13 +112,21 @@ def _router(
             return _json_response(HTTPStatus.OK, health())
         if path == "/stats":
             return _json_response(HTTPStatus.OK, stats())
+        if path == "/metrics":
+            return _metrics_response(metrics())
         return _json_response(HTTPStatus.NOT_FOUND, {"error": f"No such path: {path[:100]}"})
 
     return process_request
 
 
 def create_server(
-    settings: EdgeSettings, handler: Handler, hub: Hub, *, health: Report, stats: Report
+    settings: EdgeSettings,
+    handler: Handler,
+    hub: Hub,
+    *,
+    health: Report,
+    stats: Report,
+    metrics: Exposition,
 ) -> Server:
     """The (not yet started) server; use it as ``async with create_server(...) as server``."""
     allowed = settings.origins()
@@ -116,7 +138,7 @@ def create_server(
         settings.port,
         origins=origins,
         compression=None,
-        process_request=_router(health, stats),
+        process_request=_router(health, stats, metrics),
         server_header=None,
         open_timeout=10,
         # edge_server.keepalive pings every connection (settings.ping_interval / _timeout).

@@ -31,6 +31,8 @@ class Stats:
     messages_in: int = 0
     messages_out: int = 0
     broadcasts: int = 0
+    # Frames left unsent to clients whose connection was closing or being dropped.
+    frames_dropped: int = 0
     slow_clients_dropped: int = 0
     rate_limited: int = 0
     abusive_clients_closed: int = 0
@@ -42,10 +44,12 @@ class Stats:
     started_ms: int = field(default_factory=_now_ms)
     last_broadcast_ms: int | None = None
 
-    def broadcast_sent(self, recipients: int) -> None:
-        """Count one broadcast to ``recipients`` clients, made now."""
+    def broadcast_sent(self, recipients: int, skipped: int = 0) -> None:
+        """Count one broadcast to ``recipients`` clients, made now, that skipped
+        ``skipped`` closing ones."""
         self.broadcasts += 1
         self.messages_out += recipients
+        self.frames_dropped += skipped
         self.last_broadcast_ms = _now_ms()
 
     def report(
@@ -75,6 +79,7 @@ class Stats:
             "messages_in": self.messages_in,
             "messages_out": self.messages_out,
             "broadcasts": self.broadcasts,
+            "frames_dropped": self.frames_dropped,
             "slow_clients_dropped": self.slow_clients_dropped,
             "rate_limited": self.rate_limited,
             "abusive_clients_closed": self.abusive_clients_closed,

@@ -7,6 +7,8 @@ instead of one per change. A ``Tick`` promises:
   rates nothing waits.
 - A change that comes within the window after the last send waits for the window to
   end; every change that arrives meanwhile goes out with it, in the order added.
+- It keeps the commit time of each change it was given with one (unix seconds, as the
+  booking service stamped it), handed back by ``take`` so the send can be timed.
 - The window adapts to load: it is ``cost_factor`` times what the last send took,
   within ``min_window`` and ``max_window`` seconds, so sending takes at most about
   ``1 / (1 + cost_factor)`` of the time however fast changes come, and a change waits
@@ -31,7 +33,15 @@ COST_FACTOR = 2.0
 class Tick:
     """The changes waiting for the end of the window, and when it ends."""
 
-    __slots__ = ("_changes", "_cost_factor", "_max", "_min", "_quiet_at", "_version")
+    __slots__ = (
+        "_changes",
+        "_committed",
+        "_cost_factor",
+        "_max",
+        "_min",
+        "_quiet_at",
+        "_version",
+    )
 
     def __init__(
         self,
@@ -44,6 +54,7 @@ class Tick:
         self._max = max_window
         self._cost_factor = cost_factor
         self._changes: list[bytes] = []
+        self._committed: list[float] = []
         self._version = 0
         # When the window after the last send ends; a change from then on goes at once.
         self._quiet_at = float("-inf")
@@ -51,20 +62,26 @@ class Tick:
     def __bool__(self) -> bool:
         return bool(self._changes)
 
-    def add(self, changes: list[bytes], version: int, now: float) -> float:
-        """Gather ``changes`` (payloads in version order, the last at ``version``); the
-        seconds until the tick is due, 0 if it is due now."""
+    def add(
+        self, changes: list[bytes], version: int, now: float, *, committed: float | None = None
+    ) -> float:
+        """Gather ``changes`` (payloads in version order, the last at ``version``, the
+        change that made them due committed at ``committed``); the seconds until the
+        tick is due, 0 if it is due now."""
         self._changes.extend(changes)
+        if committed is not None:
+            self._committed.append(committed)
         self._version = version
         return max(0.0, self._quiet_at - now)
 
-    def take(self) -> tuple[list[bytes], int] | None:
-        """The gathered changes and the version of the last one, or None if there are
-        none; the tick is empty afterwards."""
+    def take(self) -> tuple[list[bytes], int, list[float]] | None:
+        """The gathered changes, the version of the last one and the commit times given
+        with them, or None if there are none; the tick is empty afterwards."""
         if not self._changes:
             return None
         changes, self._changes = self._changes, []
-        return changes, self._version
+        committed, self._committed = self._committed, []
+        return changes, self._version, committed
 
     def sent(self, now: float, cost: float) -> None:
         """A send ended at ``now`` after ``cost`` seconds: the next window starts."""

@@ -4,6 +4,8 @@ Every connection watches exactly one event at a time (the default event until it
 ``SUBSCRIBE`` names another), as a full or a compact watcher, taking changes one
 frame each (seed) or one frame per tick (batched). The registry promises:
 
+- Once a tick's frames are written to every watcher, ``on_sent`` hears the commit
+  times of the changes it carried (the fan-out delay metric).
 - One ``WatchedEvent`` (one ``VenueMirror``, one ``CartIndex``, one ``Tick``) per
   event id, created on first use; an
   event's changes reach only its own watchers (``broadcast``), and a fresh state reaches
@@ -28,7 +30,10 @@ from edge_server.hub import Hub
 from edge_server.mirror import VenueMirror, seat_update_frame, seat_updates_frame
 from edge_server.ticks import Tick
 
-__all__ = ["WatchedEvent", "Watchers"]
+__all__ = ["Sent", "WatchedEvent", "Watchers"]
+
+# Hears the commit times (unix seconds) of the changes a tick has just sent.
+Sent = Callable[[list[float]], None]
 
 
 class WatchedEvent:
@@ -51,15 +56,19 @@ class WatchedEvent:
         "loading",
         "mirror",
         "next_poll",
+        "on_sent",
         "retry_at",
         "seed",
         "tick",
         "timer",
     )
 
-    def __init__(self, event_id: str, mirror: VenueMirror, now: float) -> None:
+    def __init__(
+        self, event_id: str, mirror: VenueMirror, now: float, on_sent: Sent | None = None
+    ) -> None:
         self.event_id = event_id
         self.mirror = mirror
+        self.on_sent = on_sent
         self.seed: set[ServerConnection] = set()
         self.batched: set[ServerConnection] = set()
         self.compact: set[ServerConnection] = set()
@@ -96,13 +105,15 @@ class WatchedEvent:
         taken = self.tick.take()
         if taken is None:
             return
-        changes, version = taken
+        changes, version, committed = taken
         # With nobody watching, the seed send still runs (to no one): /stats counts every
         # tick as a broadcast.
         if self.seed or not self.batched:
             hub.broadcast_frames([seat_update_frame(change) for change in changes], self.seed)
         if self.batched:
             hub.broadcast(seat_updates_frame(changes, version), self.batched)
+        if committed and self.on_sent is not None:
+            self.on_sent(committed)
 
     def broadcast(self, hub: Hub, changes: list[bytes]) -> None:
         """Send change payloads (due from the mirror, in order, the last at the mirror's
@@ -132,10 +143,12 @@ class Watchers:
         linger: float,
         make_mirror: Callable[[str], VenueMirror],
         now: float = 0.0,
+        on_sent: Sent | None = None,
     ) -> None:
         self.default_event = default_event
         self._linger = linger
         self._make_mirror = make_mirror
+        self._on_sent = on_sent
         self._events: dict[str, WatchedEvent] = {}
         self.default = self.open(default_event, now)
 
@@ -150,7 +163,7 @@ class Watchers:
         """The event, created with an empty mirror if it is not watched yet."""
         event = self._events.get(event_id)
         if event is None:
-            event = WatchedEvent(event_id, self._make_mirror(event_id), now)
+            event = WatchedEvent(event_id, self._make_mirror(event_id), now, self._on_sent)
             self._events[event_id] = event
         elif event.idle_since is not None:
             event.idle_since = now

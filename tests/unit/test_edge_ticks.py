@@ -16,7 +16,7 @@ def test_tick_first_change_goes_at_once() -> None:
     """Nothing sent before: the first change is due now, and taken with its version."""
     pending = tick()
     assert pending.add([b"c1"], 1, now=10.0) == 0
-    assert pending.take() == ([b"c1"], 1)
+    assert pending.take() == ([b"c1"], 1, [])
     assert pending.take() is None
     assert not pending
 
@@ -29,7 +29,7 @@ def test_tick_changes_within_the_window_wait_and_go_together_in_order() -> None:
     pending.sent(10.0, cost=0.001)
     assert pending.add([b"c2"], 2, now=10.0005) == pytest.approx(0.0015)
     assert pending.add([b"c3", b"c4"], 4, now=10.001) == pytest.approx(0.001)
-    assert pending.take() == ([b"c2", b"c3", b"c4"], 4)
+    assert pending.take() == ([b"c2", b"c3", b"c4"], 4, [])
 
 
 def test_tick_after_a_quiet_window_a_change_goes_at_once() -> None:
