@@ -86,6 +86,17 @@ def read_heartbeat(data: bytes) -> HeartbeatReading | None:
     )
 
 
+def _commit_times(change: dict[str, Any], due: list[bytes]) -> list[float]:
+    """When the booking service committed each due change (unix seconds), those that say.
+
+    Usually only the change just read is due; changes held back until a gap before them
+    filled (NATS may carry versions out of order) are read again for their time.
+    """
+    changes = [change] if len(due) == 1 else [orjson.loads(payload) for payload in due]
+    times = (unix_seconds(each.get("timestamp")) for each in changes)
+    return [at for at in times if at is not None]
+
+
 class VenueFeed:
     """The path from NATS, through each watched event's mirror, to its watchers."""
 
@@ -132,12 +143,12 @@ class VenueFeed:
             return
         due = event.mirror.on_change(change, data, now)
         if due:
-            self._gather(event, due, now, unix_seconds(change.get("timestamp")))
+            self._gather(event, due, now, _commit_times(change, due))
         # Two look-ups, not one per watcher: only the carts the change concerns re-read.
         event.carts.on_change(change)
 
     def _gather(
-        self, event: WatchedEvent, changes: list[bytes], now: float, committed: float | None
+        self, event: WatchedEvent, changes: list[bytes], now: float, committed: list[float]
     ) -> None:
         """Add due changes to the event's tick; send it now or when its window ends."""
         assert event.mirror.version is not None

@@ -19,6 +19,8 @@ It does no I/O and takes the time as an argument, so it can be tested on its own
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = ["Tick"]
 
 MIN_WINDOW = 0.002
@@ -63,14 +65,12 @@ class Tick:
         return bool(self._changes)
 
     def add(
-        self, changes: list[bytes], version: int, now: float, *, committed: float | None = None
+        self, changes: list[bytes], version: int, now: float, *, committed: Sequence[float] = ()
     ) -> float:
-        """Gather ``changes`` (payloads in version order, the last at ``version``, the
-        change that made them due committed at ``committed``); the seconds until the
-        tick is due, 0 if it is due now."""
+        """Gather ``changes`` (payloads in version order, the last at ``version``, committed
+        at the times ``committed``); the seconds until the tick is due, 0 if it is due now."""
         self._changes.extend(changes)
-        if committed is not None:
-            self._committed.append(committed)
+        self._committed.extend(committed)
         self._version = version
         return max(0.0, self._quiet_at - now)
 
