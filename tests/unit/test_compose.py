@@ -1,7 +1,9 @@
-"""docker-compose.yml: it parses, and its NGINX routes to the compose services."""
+"""docker-compose.yml: it parses, its NGINX routes to the compose services, and its
+``monitoring`` profile adds Prometheus and Grafana."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from typing import Any
@@ -12,19 +14,27 @@ import yaml
 from tests.compose import compose_command
 from tests.servers import PROJECT_ROOT
 
+MONITORING = {"prometheus", "grafana"}
 
-@pytest.fixture(scope="module")
-def services() -> dict[str, Any]:
+
+def _resolve(*options: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """The compose services, as the compose tool itself resolves the file."""
     result = subprocess.run(
-        [*compose_command(), "-f", str(PROJECT_ROOT / "docker-compose.yml"), "config"],
+        [*compose_command(), "-f", str(PROJECT_ROOT / "docker-compose.yml"), *options, "config"],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     assert result.returncode == 0, result.stderr
     resolved: dict[str, Any] = yaml.safe_load(result.stdout)["services"]
     return resolved
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, Any]:
+    """The compose services, as the compose tool itself resolves the file."""
+    return _resolve()
 
 
 def _mounts(service: dict[str, Any]) -> dict[str, str]:
@@ -40,8 +50,10 @@ def _mounts(service: dict[str, Any]) -> dict[str, str]:
 
 
 def test_compose_runs_the_whole_system(services: dict[str, Any]) -> None:
-    """Compose declares Redis, NATS, the booking service, the edges, NGINX and their passwords."""
-    assert set(services) == {"credentials", "redis", "nats", "booking-service", "edge", "nginx"}
+    """Compose declares Redis, NATS, the booking service, the edges, NGINX and their
+    passwords; those, and only those, start without a profile."""
+    default = {name for name, service in services.items() if not service.get("profiles")}
+    assert default == {"credentials", "redis", "nats", "booking-service", "edge", "nginx"}
     assert services["edge"]["scale"] == 2
     assert "container_name" not in services["edge"]
     assert "ports" not in services["edge"]
@@ -154,3 +166,64 @@ def test_compose_base_images_default_to_the_official_ones(services: dict[str, An
         assert services[name]["build"]["args"] == {"PYTHON_IMAGE": "python:3.11-slim"}
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
     assert "ARG PYTHON_IMAGE=python:3.11-slim\nFROM ${PYTHON_IMAGE} AS base\n" in dockerfile
+
+
+def test_compose_monitoring_profile_adds_prometheus_and_grafana() -> None:
+    """``--profile monitoring`` parses and holds Prometheus and Grafana, only in that
+    profile, on the official images, with the scrape config and the provisioning mounted."""
+    services = _resolve("--profile", "monitoring")
+    assert set(services) >= MONITORING
+    for name in MONITORING:
+        assert services[name]["profiles"] == ["monitoring"]
+    assert services["prometheus"]["image"].startswith("prom/prometheus:")
+    assert services["grafana"]["image"].startswith("grafana/grafana:")
+    deploy = PROJECT_ROOT / "deploy"
+    prometheus = _mounts(services["prometheus"])
+    assert prometheus["/etc/prometheus/prometheus.yml"] == str(deploy / "prometheus.yml")
+    grafana = _mounts(services["grafana"])
+    assert grafana["/etc/grafana/provisioning"] == str(deploy / "grafana" / "provisioning")
+    assert grafana["/var/lib/grafana/dashboards"] == str(deploy / "grafana" / "dashboards")
+    home = services["grafana"]["environment"]["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]
+    assert home == "/var/lib/grafana/dashboards/seat-booking.json"
+    assert (deploy / "grafana" / "dashboards" / "seat-booking.json").is_file()
+    assert [port["published"] for port in _ports(services["grafana"])] == [3300]
+
+
+def test_compose_monitoring_images_and_port_come_from_variables() -> None:
+    """PROMETHEUS_IMAGE, GRAFANA_IMAGE and GRAFANA_PORT replace the defaults."""
+    services = _resolve(
+        "--profile",
+        "monitoring",
+        env={
+            "PROMETHEUS_IMAGE": "local/prom",
+            "GRAFANA_IMAGE": "local/graf",
+            "GRAFANA_PORT": "4000",
+        },
+    )
+    assert services["prometheus"]["image"] == "local/prom"
+    assert services["grafana"]["image"] == "local/graf"
+    assert [port["published"] for port in _ports(services["grafana"])] == [4000]
+
+
+def test_compose_grafana_provisioning_points_at_the_mounts() -> None:
+    """The dashboard provider reads the mounted dashboards folder, and the data source is
+    the compose Prometheus under the uid the dashboard names."""
+    provisioning = PROJECT_ROOT / "deploy" / "grafana" / "provisioning"
+    providers = yaml.safe_load((provisioning / "dashboards" / "seat-booking.yml").read_text())
+    assert providers["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
+    sources = yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())
+    source = sources["datasources"][0]
+    assert source["url"] == "http://prometheus:9090"
+    assert source["uid"] == "prometheus"
+
+
+def _ports(service: dict[str, Any]) -> list[dict[str, Any]]:
+    """A service's published ports in the long syntax, whichever syntax compose prints."""
+    ports = []
+    for port in service.get("ports", []):
+        if isinstance(port, dict):
+            ports.append({**port, "published": int(port["published"])})
+        else:
+            published, target = str(port).rsplit(":", 2)[-2:]
+            ports.append({"published": int(published), "target": int(target)})
+    return ports
