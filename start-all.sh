@@ -221,6 +221,10 @@ trap - EXIT
 
 booking_urls=""
 for booking in "${bookings[@]}"; do booking_urls+="${booking_urls:+, }http://$booking"; done
+booking_metrics=""
+for booking in "${bookings[@]}"; do booking_metrics+="${booking_metrics:+ }http://$booking/metrics"; done
+edge_metrics=""
+for edge in "${edges[@]}"; do edge_metrics+="${edge_metrics:+ }http://$edge/metrics"; done
 cat <<INFO
 
   Seat booking is running: open $url
@@ -228,6 +232,9 @@ cat <<INFO
   NGINX            $url  (/api, /ws, /health, /stats, /nginx-health)
   booking service  $booking_urls  (API docs at http://${bookings[0]}/docs)
   edge servers     $(for p in $EDGE_PORTS; do printf 'ws://127.0.0.1:%s/ws ' "$p"; done)
+  metrics          booking service $booking_metrics
+                   edge servers    $edge_metrics
+                   (Prometheus: deploy/prometheus.yml; NGINX answers /metrics 404)
   Redis            redis://$REDIS_ADDRESS  (AOF in $DATA_DIR/redis; user booking)
   NATS             nats://$NATS_ADDRESS  (users booking, edge; monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
   credentials      $CREDENTIALS_DIR  (0600)

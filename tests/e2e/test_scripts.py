@@ -155,3 +155,18 @@ def test_start_all_prints_the_operator_token(script_stack: ScriptStack) -> None:
     )
     assert events.status_code == 200, events.text
     assert [event["id"] for event in events.json()] == ["main"]
+
+
+def test_start_all_prints_where_each_metrics_endpoint_is(script_stack: ScriptStack) -> None:
+    """The banner names every booking process's and every edge's /metrics, and each answers
+    in the Prometheus text format, while NGINX keeps /metrics to itself."""
+    bookings = [f"http://127.0.0.1:{port}/metrics" for port in script_stack.booking_ports]
+    edges = [f"http://127.0.0.1:{port}/metrics" for port in script_stack.edge_ports]
+    output = script_stack.start_output
+    assert f"  metrics          booking service {' '.join(bookings)}\n" in output
+    assert f"                   edge servers    {' '.join(edges)}\n" in output
+    for url in (*bookings, *edges):
+        response = httpx.get(url, timeout=5)
+        assert response.status_code == 200, url
+        assert response.headers["content-type"].startswith("text/plain"), url
+    assert httpx.get(script_stack.base_url + "/metrics", timeout=5).status_code == 404
