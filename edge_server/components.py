@@ -7,6 +7,7 @@ connections share the hub, watchers, snapshot keeper, booking client and counter
 through one context. ``health()``
 and ``stats()`` are what ``/health`` and ``/stats`` show; ``stats()`` is cached for a
 second, so a flood of ``/stats`` never costs the fan-out loop more than one report a second.
+``metrics`` is the edge's own Prometheus registry, which ``/metrics`` shows.
 """
 
 from __future__ import annotations

@@ -43,16 +43,28 @@ async def _call(http: httpx.AsyncClient, tally: Tally, action: str, seat: str, u
     return response.status_code
 
 
+async def _order(http: httpx.AsyncClient, tally: Tally, user: str) -> None:
+    response = await http.post("/api/events/main/orders", json={"user_id": user})
+    assert response.status_code == 201, response.text
+    tally[("create_order", response.status_code)] += 1
+
+
 async def _shopper(http: httpx.AsyncClient, tally: Tally, index: int) -> None:
-    """Rounds of select, then book (every third success) or release; one unknown seat."""
+    """Rounds of select, then book, order or release what it got; one unknown seat."""
     user = f"load-{index}"
     chooser = random.Random(index)
     await _call(http, tally, "select", "Z99", user)
     for round_number in range(ROUNDS):
         seat = chooser.choice(LOAD_SEATS)
-        if await _call(http, tally, "select", seat, user) == 200:
-            action = "book" if (index + round_number) % 3 == 0 else "release"
-            await _call(http, tally, action, seat, user)
+        if await _call(http, tally, "select", seat, user) != 200:
+            continue
+        choice = (index + round_number) % 4
+        if choice == 0:
+            await _call(http, tally, "book", seat, user)
+        elif choice == 1:
+            await _order(http, tally, user)
+        else:
+            await _call(http, tally, "release", seat, user)
 
 
 async def _greedy(http: httpx.AsyncClient, tally: Tally) -> None:
@@ -64,7 +76,7 @@ async def _greedy(http: httpx.AsyncClient, tally: Tally) -> None:
 
 
 def _outcome(status: int) -> str:
-    return {200: "success", 409: "conflict", 404: "invalid"}[status]
+    return {200: "success", 201: "success", 409: "conflict", 404: "invalid"}[status]
 
 
 @pytest.mark.slow
@@ -72,7 +84,8 @@ async def test_metrics_agree_with_a_load_of_concurrent_shoppers_and_viewers(
     make_edge_stack: Callable[..., EdgeStack],
 ) -> None:
     """200 concurrent REST shoppers and 20 WebSocket viewers: both /metrics, scraped during
-    and after, count exactly the requests by outcome, holds, bookings and edge frames."""
+    and after, count exactly the requests by outcome, holds, bookings, orders and edge
+    frames and connections."""
     stack = make_edge_stack(
         booking_env={"HOLD_SECONDS": "120", "MAX_HOLDS_PER_SESSION": str(MAX_HOLDS)}
     )
@@ -117,7 +130,11 @@ async def test_metrics_agree_with_a_load_of_concurrent_shoppers_and_viewers(
     booked = after.value("booking_seat_changes_total", type="booked")
     released = after.value("booking_seat_changes_total", type="released")
     assert held == tally[("select", 200)]
-    assert booked == tally[("book", 200)] > 0
+    orders = tally[("create_order", 201)]
+    assert booked == tally[("book", 200)] + orders
+    assert tally[("book", 200)] > 0
+    assert after.value("booking_orders_total") - before.value("booking_orders_total") == orders
+    assert orders > 0
     assert released == tally[("release", 200)]
     assert held + booked + released == changes
     assert after.value("booking_seat_changes_total", type="auto_released") == 0
