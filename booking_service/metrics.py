@@ -7,8 +7,10 @@ Every figure lives in prometheus-client's default registry:
   requests. ``operation`` is the seat command (``select``, ``book``, ``release``) or the
   route's name (``unrouted`` for a path no route serves); ``outcome`` is ``success``,
   ``conflict`` (409), ``invalid`` (other 4xx), ``unavailable`` (503) or ``error``.
-- ``booking_seat_changes_total{type}``: committed seat changes by type: ``held``
-  (holds taken), ``booked`` (bookings), ``auto_released``, ``released``, each once.
+- ``booking_seat_changes_total{type}``: committed seat changes by type, each once:
+  ``held`` (holds taken), ``booked`` (bookings, an order's one per seat),
+  ``auto_released`` (lapsed holds), ``released`` (by the holder, and the seats that
+  blocks and cancelled orders make available).
 - ``booking_orders_total``: orders placed (a repeated Idempotency-Key makes none).
 - ``booking_hold_cap_refusals_total``: holds refused by ``MAX_HOLDS_PER_SESSION``.
 - ``booking_active_holds{event}``: seats held now, read from Redis at each scrape.
@@ -42,6 +44,7 @@ from shared.constants import ChangeType
 
 __all__ = [
     "ACTIVE_HOLDS",
+    "CAP_REFUSALS",
     "CONTENT_TYPE",
     "NATS_PUBLISH_FAILURES",
     "ORDERS",

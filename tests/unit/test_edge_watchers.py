@@ -88,3 +88,35 @@ def test_watchers_discard_forgets_only_an_unwatched_event() -> None:
     registry.join(rock, client(), compact=False)
     registry.discard(rock)
     assert registry.get("rock-1a2b") is rock
+
+
+class _RecordingHub:
+    """Stands in for the hub: notes what each broadcast sent, in order."""
+
+    def __init__(self, log: list[str]) -> None:
+        self._log = log
+
+    def broadcast(self, frame: bytes, *groups: Any) -> None:
+        self._log.append("broadcast")
+
+    def broadcast_frames(self, frames: list[bytes], *groups: Any) -> None:
+        self._log.append("broadcast")
+
+
+def test_watchers_report_commit_times_once_the_tick_is_written() -> None:
+    """``on_sent`` hears the commit times of a tick's changes after its frames were
+    broadcast, once per tick; an empty tick reports nothing."""
+    log: list[str] = []
+    registry = Watchers(
+        default_event="main",
+        linger=10.0,
+        make_mirror=VenueMirror,
+        on_sent=lambda committed: log.append(f"sent {committed}"),
+    )
+    event = registry.default
+    registry.join(event, client(), compact=False, batch=True)
+    event.tick.add([b'{"version": 1}'], 1, 0.0, committed=[1700.5])
+    hub = cast(Any, _RecordingHub(log))
+    event.flush(hub)
+    event.flush(hub)
+    assert log == ["broadcast", "sent [1700.5]"]
