@@ -86,9 +86,10 @@ class BookingSettings(ServiceSettings):
     # The deadline a cart gets, from the moment of its one checkout extension.
     checkout_seconds: float = Field(300.0, gt=0, le=7200)
     workers: int = Field(1, ge=1, le=64)
-    # Where the workers of one service write their metrics for /metrics to add up
-    # (prometheus-client's multiprocess mode); ``python -m booking_service`` makes it fresh
-    # when WORKERS > 1. Unset: one process, figures in memory.
+    # Where the workers of one service process write their metrics for /metrics to add up
+    # (prometheus-client's multiprocess mode), one directory per process; ``python -m
+    # booking_service`` empties it, or makes a temporary one when WORKERS > 1. Unset
+    # with one worker: figures in memory.
     prometheus_multiproc_dir: Path | None = None
     data_dir: Path = DEFAULT_DATA_DIR
     session_secret: str | None = None
