@@ -101,6 +101,8 @@ class BookingSettings(ServiceSettings):
     max_plan_bytes: int = Field(32 << 20, ge=4096, le=256 << 20)
     # How often each process re-reads the list of events and their sale states.
     event_refresh_seconds: float = Field(1.0, gt=0, le=60)
+    # The largest frame an operator may send on the live socket (/api/admin/live).
+    live_max_message_bytes: int = Field(4096, ge=256, le=1 << 20)
 
     @field_validator("redis_url")
     @classmethod
