@@ -195,6 +195,8 @@ class EdgeSettings(ServiceSettings):
     gap_timeout: float = Field(0.2, gt=0, le=10)
     # How often the edge polls the snapshot while NATS is unreachable.
     poll_interval: float = Field(1.0, gt=0, le=60)
+    # How often the edge tells the booking service its connection counts (edges.census).
+    census_seconds: float = Field(2.0, gt=0, le=60)
     # The booking service's signing secret, given as itself or as its file (the booking
     # service's DATA_DIR/session_secret): with it the edge starts and resumes sessions
     # itself (edge_server.sessions); without, it asks the booking service each time.
