@@ -36,7 +36,7 @@ def test_operator_token_from_environment_wins(tmp_path: Path) -> None:
 )
 def test_operator_token_refuses_missing_and_wrong(header: str | None) -> None:
     """A missing header, another scheme or another token gets the one same refusal."""
-    with pytest.raises(OperatorRequired, match="^Authentication required$"):
+    with pytest.raises(OperatorRequired, match=r"^Authentication required$"):
         OperatorToken(b"a-token-of-sixteen-bytes").check(header)
 
 
