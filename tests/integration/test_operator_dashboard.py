@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
+from booking_service.dashboard.audit import Actor, AuditAction, AuditLog
+from booking_service.events.keys import event_key
+from booking_service.redis_client import connect_redis
+from shared.config import BookingSettings
 from tests.event_api import OPERATOR, balcony_plan, create_event
 from tests.seat_api import assert_error, poll_until, start_session
 
@@ -94,6 +99,25 @@ async def test_audit_refuses_a_bad_operator_name_and_records_nothing(
         assert "X-Operator" in assert_error(response, 400)
     assert (await api.get(f"/api/events/{event_id}")).json()["state"] == "on_sale"
     assert (await api.get(f"/api/admin/events/{event_id}/audit", headers=OPERATOR)).json() == []
+
+
+async def test_audit_keeps_the_newest_thousand_entries(
+    make_settings: Callable[..., BookingSettings],
+) -> None:
+    """The log is trimmed as it grows: the newest 1,000 entries stay, in the event's slot."""
+    redis = connect_redis(make_settings())
+    try:
+        log = AuditLog(redis)
+        for n in range(AuditLog.KEEP + 3):
+            await log.record(
+                "main", Actor("ops", "::1"), AuditAction.BLOCK, {"seat_ids": [f"A{n}"]}
+            )
+        assert await redis.llen(event_key("main", "audit")) == AuditLog.KEEP
+        newest, *_, oldest = await log.recent("main", AuditLog.KEEP)
+        assert newest["detail"] == {"seat_ids": [f"A{AuditLog.KEEP + 2}"]}
+        assert oldest["detail"] == {"seat_ids": ["A3"]}
+    finally:
+        await redis.aclose()
 
 
 async def test_exports_list_every_order_seat_by_seat(api: httpx.AsyncClient) -> None:

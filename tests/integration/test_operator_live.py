@@ -87,6 +87,7 @@ async def test_live_dashboard_shows_what_any_process_did_within_a_second(
             frame = await operator.next("DASHBOARD", lambda f: bool(f["data"]["audit"]), within=1)
             assert frame["data"]["audit"][0]["who"] == "ada"
             assert frame["data"]["audit"][0]["detail"] == {"state": "closed"}
+            assert frame["data"]["event"]["state"] == "closed"
 
 
 async def test_live_dashboard_comes_at_most_four_times_a_second(
