@@ -32,8 +32,11 @@ class Dashboard:
         """The event's ``DASHBOARD`` data as it is now; StoreUnavailable if Redis is away.
 
         The sale state is read with the orders and the audit entries, so a state set
-        through another process shows at once, not after the next event refresh.
+        through another process shows at once, not after the next event refresh. A
+        read makes the feed listen to changes for a while (``feed.LINGER``); the
+        changes listed are those heard since it began.
         """
+        self.feed.read()
         snapshot = await event.store.snapshot()
         with redis_errors():
             async with self._redis.pipeline(transaction=False) as pipe:

@@ -181,6 +181,7 @@ class LiveBoard:
         self._watches: dict[str, _Watch] = {}
         self._stopping: set[asyncio.Task[None]] = set()
         dashboard.feed.on_change = self.changed
+        dashboard.feed.on_listening = self.recount
 
     def watch(self, session: LiveSession, event: Event) -> None:
         """Move ``session`` to ``event``'s watchers; it gets that event's dashboard at once."""
@@ -189,6 +190,7 @@ class LiveBoard:
         watch = self._watches.get(event.id)
         if watch is None:
             watch = self._watches[event.id] = _Watch(event.id, self)
+            self.dashboard.feed.watched(len(self._watches))
         watch.join(session)
 
     def leave(self, session: LiveSession) -> None:
@@ -199,6 +201,7 @@ class LiveBoard:
         watch.leave(session)
         if not watch.sessions:
             del self._watches[watch.event_id]
+            self.dashboard.feed.watched(len(self._watches))
             watch.task.cancel()
             # Kept until it has ended, so close() can await it.
             self._stopping.add(watch.task)
@@ -215,6 +218,11 @@ class LiveBoard:
         for watch in self._watches.values():
             if census.connected(watch.event_id) != watch.connected:
                 watch.touch()
+
+    def recount(self) -> None:
+        """Push every watched event's dashboard afresh (as soon as its gap allows)."""
+        for watch in self._watches.values():
+            watch.touch()
 
     async def close(self) -> None:
         """Cancel every push task and wait until each has ended."""

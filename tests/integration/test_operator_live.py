@@ -7,6 +7,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -49,6 +50,12 @@ async def _book(http: httpx.AsyncClient, user_id: str, seat_id: str) -> None:
     assert order.status_code == 201, order.text
 
 
+def _shows_booking(frame: dict[str, Any]) -> bool:
+    data = frame["data"]
+    changes = data["changes"]
+    return bool(data["totals"]["booked"] == 1 and changes and changes[0]["event_type"] == "booked")
+
+
 async def test_live_dashboard_shows_what_any_process_did_within_a_second(
     two_processes: tuple[BookingProcess, BookingProcess, NginxServer],
 ) -> None:
@@ -68,13 +75,12 @@ async def test_live_dashboard_shows_what_any_process_did_within_a_second(
             await _book(buyer, "buyer", "C4")
         booked_at = time.monotonic()
         for operator in operators:
-            frame = await operator.next(
-                "DASHBOARD", lambda f: f["data"]["totals"]["booked"] == 1, within=1
-            )
+            # The figures come from Redis, the changes from NATS: a frame may show the
+            # booking a moment before its change is heard; the next one lists it.
+            frame = await operator.next("DASHBOARD", _shows_booking, within=1)
             assert frame["event_id"] == "main"
             assert frame["data"]["occupancy"] == {"C4": "booked"}
             assert frame["data"]["orders"] == {"confirmed": 1, "cancelled": 0}
-            assert frame["data"]["changes"][0]["event_type"] == "booked"
         assert time.monotonic() - booked_at < 1
         async with http_client(second.url) as http:
             closed = await http.post(
