@@ -69,16 +69,16 @@ def test_operator_token_empty_in_environment_means_unset(monkeypatch: pytest.Mon
         ("night shift", "night shift"),
         ("x" * 64, "x" * 64),
         ("x" * 65, None),
+        ("Zoë", "Zoë"),
         ("", None),
-        (" ada", None),
-        ("ada ", None),
         ("tab\there", None),
-        ("Zoë", None),
+        ("line\nbreak", None),
+        ("\x85", None),
     ],
 )
 def test_operator_name_is_one_to_64_printable_characters(
     given: str | None, name: str | None
 ) -> None:
     """X-Operator names who acted: absent means "operator"; anything but 1-64 printable
-    ASCII characters (no leading or trailing space) is refused."""
+    characters is refused."""
     assert operator_name(given) == name
