@@ -12,12 +12,29 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.types import Message, Receive, Scope, Send
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from booking_service.api import admin, events, health, holds, metrics, orders, seats, sessions
+from booking_service.api import (
+    admin,
+    dashboard,
+    events,
+    exports,
+    health,
+    holds,
+    metrics,
+    orders,
+    seats,
+    sessions,
+)
 from booking_service.api.commands import SeatCommands, command_route, openapi_paths
 from booking_service.api.handlers import install_handlers
+from booking_service.api.responses import is_operator_path, operator_refusal
 from booking_service.changes import ChangePublisher, run_heartbeat
+from booking_service.dashboard.audit import AuditLog
+from booking_service.dashboard.board import Dashboard
+from booking_service.dashboard.feed import OperatorFeed
+from booking_service.dashboard.live import LiveBoard
 from booking_service.errors import StoreUnavailable
 from booking_service.events.registry import EventRegistry
 from booking_service.metrics import observe_request
@@ -43,23 +60,30 @@ def _build_services(settings: BookingSettings) -> Services:
         if settings.session_secret
         else load_or_create_secret(settings.data_dir)
     )
+    events = EventRegistry(redis, settings)
+    audit = AuditLog(redis)
+    feed = OperatorFeed(settings.nats_servers(), default_event=settings.default_event)
+    dashboard = Dashboard(redis, feed)
     return Services(
         settings=settings,
         redis=redis,
-        events=EventRegistry(redis, settings),
+        events=events,
         publisher=ChangePublisher(
             settings.nats_servers(), name="booking-service", default_event=settings.default_event
         ),
         signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
         operator=OperatorToken.from_settings(settings),
         supervisor=Supervisor(),
+        audit=audit,
+        dashboard=dashboard,
+        live=LiveBoard(events, dashboard),
     )
 
 
 @asynccontextmanager
 async def _running(services: Services) -> AsyncIterator[None]:
-    """Load the events, start NATS, the event refresh, the sweeper and the heartbeat; stop
-    them in reverse order."""
+    """Load the events, start NATS (changes out, the operator feed in), the event refresh,
+    the sweeper and the heartbeat; stop them in reverse order."""
     events, publisher, supervisor = services.events, services.publisher, services.supervisor
     try:
         await events.refresh()
@@ -67,8 +91,10 @@ async def _running(services: Services) -> AsyncIterator[None]:
     except StoreUnavailable:
         logger.warning("redis unreachable at start; the events load once it answers")
     publisher.start()
+    services.dashboard.feed.start()
     interval = services.settings.heartbeat_seconds
     supervisor.start("events", events.run)
+    supervisor.start("operator feed", services.dashboard.feed.run)
     supervisor.start("sweeper", lambda: run_sweeper(events.stores, publisher))
     supervisor.start(
         "heartbeat", lambda: run_heartbeat(events.stores, publisher, interval=interval)
@@ -80,7 +106,9 @@ async def _running(services: Services) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await services.live.close()
         await supervisor.close()
+        await services.dashboard.feed.close()
         await services.publisher.close()
         await services.redis.aclose()
 
@@ -88,6 +116,9 @@ async def _running(services: Services) -> AsyncIterator[None]:
 class BookingApp:
     """The service's ASGI app: seat commands on their lean path, the rest through FastAPI.
 
+    Every HTTP request under ``/api/admin`` proves the operator token before any routing,
+    so a path without a route answers a stranger exactly as one with a route does (the
+    live WebSocket proves it in its first frame instead, ``booking_service.dashboard.live``).
     Every HTTP request is counted in the request metrics: the seat commands by their
     lean path itself, the others here, under the name of the route that served them.
     """
@@ -99,12 +130,18 @@ class BookingApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.api(scope, receive, send)
-        elif (route := command_route(scope["path"])) is not None:
+            return
+        path: str = scope["path"]
+        route = command_route(path)
+        if route is not None:
             await self._commands.serve(route, scope, receive, send)
+        elif is_operator_path(path) and not self._operator_allowed(scope):
+            await self._counted(operator_refusal(), scope, receive, send)
         else:
-            await self._counted(scope, receive, send)
+            await self._counted(self.api, scope, receive, send)
 
-    async def _counted(self, scope: Scope, receive: Receive, send: Send) -> None:
+    @staticmethod
+    async def _counted(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 
@@ -115,11 +152,15 @@ class BookingApp:
             await send(message)
 
         try:
-            await self.api(scope, receive, send_noting_status)
+            await app(scope, receive, send_noting_status)
         finally:
             # The router leaves the route it matched in the scope.
             operation = getattr(scope.get("route"), "name", None) or "unrouted"
             observe_request(operation, status, time.perf_counter() - started)
+
+    def _operator_allowed(self, scope: Scope) -> bool:
+        services: Services = self.api.state.services
+        return services.operator.allows(Headers(scope=scope).get("authorization"))
 
     def lifespan(self) -> AbstractAsyncContextManager[None]:
         """The lifespan for callers that drive the app without a server (tests)."""
@@ -163,7 +204,9 @@ def create_app(settings: BookingSettings) -> BookingApp:
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, events, holds, orders, admin, sessions, health, metrics):
+    for module in (
+        seats, events, holds, orders, admin, dashboard, exports, sessions, health, metrics
+    ):  # fmt: skip
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)
