@@ -239,7 +239,8 @@ cat <<INFO
   NATS             nats://$NATS_ADDRESS  (users booking, edge; monitoring http://127.0.0.1:$NATS_MONITOR_PORT)
   credentials      $CREDENTIALS_DIR  (0600)
   operator token   $operator_token
-                   (Authorization: Bearer <token> on /api/admin; python -m booking_service.admin)
+                   (the dashboard at $url/admin/; Authorization: Bearer <token> on
+                   /api/admin; python -m booking_service.admin)
   logs             $LOG_DIR/*.log
 
   Stop everything with ./stop-all.sh
