@@ -94,13 +94,13 @@ class BookingApp:
 
     def __init__(self, api: FastAPI) -> None:
         self.api = api
-        self._commands = SeatCommands(lambda: api.state.services)
+        self.commands = SeatCommands(lambda: api.state.services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.api(scope, receive, send)
         elif (route := command_route(scope["path"])) is not None:
-            await self._commands.serve(route, scope, receive, send)
+            await self.commands.serve(route, scope, receive, send)
         else:
             await self._counted(scope, receive, send)
 
