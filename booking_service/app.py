@@ -125,7 +125,7 @@ class BookingApp:
 
     def __init__(self, api: FastAPI) -> None:
         self.api = api
-        self._commands = SeatCommands(lambda: api.state.services)
+        self.commands = SeatCommands(lambda: api.state.services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -134,7 +134,7 @@ class BookingApp:
         path: str = scope["path"]
         route = command_route(path)
         if route is not None:
-            await self._commands.serve(route, scope, receive, send)
+            await self.commands.serve(route, scope, receive, send)
         elif is_operator_path(path) and not self._operator_allowed(scope):
             await self._counted(operator_refusal(), scope, receive, send)
         else:

@@ -1,113 +1,96 @@
-"""HttpProtocol: uvicorn's httptools protocol, sending a reply's head and body in one write.
+"""HttpProtocol: uvicorn's httptools protocol, with a lean path for the seat commands.
 
-uvicorn writes a response's status line and headers as soon as the app starts the
-response, and its body when the app sends it: two ``send`` system calls for the
-smallest reply. On loopback each such call also runs the receiving side's network
-processing, so for the seat commands, whose answers are a few hundred bytes, they
-were a good share of the service's CPU. Here the transport uvicorn writes to keeps a
-write until the next one joins it, and sends both in one piece at that moment; a
-write that nothing joins goes out alone at the end of the loop turn. So a reply's
-body leaves exactly when it did before, and with it its head: the same bytes in the
-same order, one call, and the order in which a client sees a command's reply and the
-change it published on NATS stays what it was.
+Two changes to uvicorn's HTTP/1.1 protocol, both for the cost per request of the
+service's hot path:
+
+- It writes through a ``CorkedTransport``, so a reply's head and body leave in one
+  ``send``.
+- A request whose path is a seat command (``command_route``) is answered by a
+  ``CommandCycle`` instead of uvicorn's ASGI cycle: no scope, no message dicts, one
+  write. Everything else about the connection (keep-alive, ``Connection: close``,
+  HTTP/1.0, pipelined requests answered in order, ``Expect: 100-continue``, the
+  keep-alive timeout, graceful shutdown) stays the protocol's own, since the command
+  cycle takes the ASGI cycle's place in it. Requests the lean path does not cover go
+  through ASGI as before, to the same ``SeatCommands.answer``: a chunked body, a
+  percent-encoded path, a WebSocket upgrade, and any request while access logging,
+  a ``root_path`` or a concurrency limit is configured.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from typing import Any, cast
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["CorkedTransport", "HttpProtocol"]
+from booking_service.api.commands import SeatCommands, command_route
+from booking_service.app import BookingApp
+from booking_service.command_cycle import CommandCycle
+from booking_service.corked_transport import CorkedTransport
+
+__all__ = ["HttpProtocol"]
 
 
-class CorkedTransport(asyncio.Transport):
-    """A socket transport that sends a write together with the one after it.
-
-    A write is kept until the next write (sent with it, at once) or the end of the loop
-    turn (sent alone). Everything else is the wrapped transport's. Closing sends what
-    is kept first; an abort drops it, as the socket transport drops its own buffer.
-    Flow control is the socket transport's too: a kept write reaches it, and may pause
-    the protocol's writing, at most one turn later than without the cork.
-    """
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__()
-        self._transport = transport
-        self._loop = loop
-        self._kept: bytes | bytearray | memoryview | None = None
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        if not data:
-            return
-        kept = self._kept
-        if kept is None:
-            self._kept = data
-            self._loop.call_soon(self._send)
-        else:
-            self._kept = None
-            self._transport.write(b"".join((kept, data)))
-
-    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
-        self.write(b"".join(list_of_data))
-
-    def _send(self) -> None:
-        kept, self._kept = self._kept, None
-        if kept is not None and not self._transport.is_closing():
-            self._transport.write(kept)
-
-    def close(self) -> None:
-        self._send()
-        self._transport.close()
-
-    def abort(self) -> None:
-        self._kept = None
-        self._transport.abort()
-
-    def is_closing(self) -> bool:
-        return self._transport.is_closing()
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return self._transport.get_extra_info(name, default)
-
-    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
-        self._transport.set_protocol(protocol)
-
-    def get_protocol(self) -> asyncio.BaseProtocol:
-        return self._transport.get_protocol()
-
-    def is_reading(self) -> bool:
-        return self._transport.is_reading()
-
-    def pause_reading(self) -> None:
-        self._transport.pause_reading()
-
-    def resume_reading(self) -> None:
-        self._transport.resume_reading()
-
-    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
-        self._transport.set_write_buffer_limits(high, low)
-
-    def get_write_buffer_size(self) -> int:
-        kept = len(self._kept) if self._kept is not None else 0
-        return self._transport.get_write_buffer_size() + kept
-
-    def get_write_buffer_limits(self) -> tuple[int, int]:
-        return self._transport.get_write_buffer_limits()
-
-    def can_write_eof(self) -> bool:
-        return self._transport.can_write_eof()
-
-    def write_eof(self) -> None:
-        self._send()
-        self._transport.write_eof()
+def seat_commands(app: Any) -> SeatCommands | None:
+    """The ``SeatCommands`` of the ``BookingApp`` under uvicorn's middleware, if any."""
+    while app is not None:
+        if isinstance(app, BookingApp):
+            return app.commands
+        app = getattr(app, "app", None)
+    return None
 
 
 class HttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools HTTP/1.1 protocol writing through a ``CorkedTransport``."""
+    """uvicorn's httptools HTTP/1.1 protocol, answering seat commands itself."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lean = not (self.access_log or self.root_path or self.limit_concurrency is not None)
+        self._commands = seat_commands(self.app) if lean else None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         corked = CorkedTransport(cast(asyncio.Transport, transport), asyncio.get_running_loop())
         super().connection_made(corked)
+
+    def on_headers_complete(self) -> None:
+        cycle = self._command_cycle()
+        if cycle is None:
+            super().on_headers_complete()
+            return
+        # As uvicorn does for its own cycles: a request behind one still unanswered
+        # waits, with reading paused, until that one's reply is out.
+        existing = self.cycle
+        self.cycle = cycle  # type: ignore[assignment]
+        if existing is None or existing.response_complete:
+            self._start_asgi_task(cycle, self.app)  # type: ignore[arg-type]
+        else:
+            self.flow.pause_reading()
+            self.pipeline.appendleft((cycle, self.app))  # type: ignore[arg-type]
+
+    def _command_cycle(self) -> CommandCycle | None:
+        """A cycle for this request if it is a seat command the lean path covers."""
+        if self._commands is None or self.parser.should_upgrade():
+            return None
+        raw_path = httptools.parse_url(self.url).path
+        if b"%" in raw_path:
+            return None
+        route = command_route(path := raw_path.decode("ascii"))
+        if route is None:
+            return None
+        headers = dict(self.headers)
+        if b"transfer-encoding" in headers:
+            return None
+        return CommandCycle(
+            self._commands,
+            route,
+            method=self.parser.get_method().decode("ascii"),
+            path=path,
+            headers=headers,
+            transport=cast(CorkedTransport, self.transport),
+            flow=self.flow,
+            default_headers=self.server_state.default_headers,
+            expect_100_continue=self.expect_100_continue,
+            keep_alive=self.parser.get_http_version() != "1.0" and self.parser.should_keep_alive(),
+            on_response=self.on_response_complete,
+        )

@@ -14,6 +14,7 @@ from redis.asyncio import Redis, RedisCluster
 from redis.asyncio.cluster import ClusterNode
 from redis.asyncio.connection import parse_url
 
+from booking_service.redis_packing import HiredisPackedConnection
 from shared.config import BookingSettings
 
 __all__ = ["RedisClient", "connect_redis"]
@@ -34,8 +35,10 @@ def connect_redis(settings: BookingSettings) -> RedisClient:
     """
     urls = settings.redis_urls()
     if not settings.uses_redis_cluster:
+        # For redis:// URLs; unix:// and rediss:// keep the connection class of their kind.
         return Redis.from_url(
             urls[0],
+            connection_class=HiredisPackedConnection,
             socket_connect_timeout=CONNECT_TIMEOUT,
             socket_timeout=COMMAND_TIMEOUT,
             max_connections=settings.redis_max_connections,

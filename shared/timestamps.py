@@ -8,11 +8,22 @@ from datetime import UTC, datetime
 __all__ = ["iso_time", "unix_seconds"]
 
 
+# The last whole second formatted: every seat change carries a timestamp, and most fall
+# in the same second as the one before.
+_last_second: tuple[int, str] = (-1, "")
+
+
 def iso_time(ms: int | None = None) -> str:
     """Unix milliseconds (default: now) as ISO-8601 UTC, e.g. ``2024-01-01T12:00:00.000Z``."""
+    global _last_second
     if ms is None:
         ms = int(time.time() * 1000)
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    second, millis = divmod(ms, 1000)
+    seen, text = _last_second
+    if second != seen:
+        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _last_second = (second, text)
+    return f"{text}.{millis:03d}Z"
 
 
 def unix_seconds(value: object) -> float | None:

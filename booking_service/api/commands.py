@@ -1,18 +1,21 @@
-"""Seat commands — select, book, release — served as a lean ASGI app.
+"""Seat commands — select, book, release — answered outside the web framework.
 
 Each is served on two paths: the seed's ``/api/seats/<action>`` acts on the default
 event, ``/api/events/{id}/seats/<action>`` on event ``id`` (an unknown one is a 404).
 These calls are the service's hot path, so they skip the framework's per-request
-machinery (routing, dependency solving, middleware layers) and talk ASGI directly; the
-validation, identity and domain code is the same the rest of the API uses. Their
-OpenAPI description is ``openapi_paths()``.
+machinery (routing, dependency solving, middleware layers): ``SeatCommands.answer``
+turns a method, headers and body into a reply, and two carriers share it, ASGI
+(``SeatCommands.serve``, which in-process tests drive) and the HTTP protocol's own
+path for these requests (``booking_service.command_cycle``). The validation, identity
+and domain code is the same the rest of the API uses. Their OpenAPI description is
+``openapi_paths()``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import orjson
@@ -26,7 +29,17 @@ from booking_service.services import Services
 from booking_service.session_signer import Identity
 from shared.messages import SeatRequest
 
-__all__ = ["SeatCommands", "command_route", "identify", "identity_of", "openapi_paths"]
+__all__ = [
+    "CONTENT_TYPE",
+    "BodyReader",
+    "Reply",
+    "SeatCommands",
+    "asgi_body_reader",
+    "command_route",
+    "identify",
+    "identity_of",
+    "openapi_paths",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +65,8 @@ _COMMANDS: dict[str, tuple[Operation, str, str]] = {
     "book": (_book, "booked", "Book a seat you hold; a booking is final"),
     "release": (_release, "released", "Release a seat you hold"),
 }
+_ERROR_405 = orjson.dumps({"error": "Method not allowed; use POST"})
+_ERROR_500 = orjson.dumps({"error": "Internal error; it has been logged"})
 _SEED_PREFIX = "/api/seats/"
 _EVENT_PREFIX = "/api/events/"
 _EVENT_SEATS = "/seats/"
@@ -99,20 +114,36 @@ def identify(services: Services, token: str | None, user_id: str | None) -> Iden
     return Identity.tokenless(user_id)
 
 
-async def _read(receive: Receive, declared: bytes | None, *, limit: int) -> bytes:
-    check_length(declared, 0, limit=limit)
-    body = b""
-    while True:
-        message = await receive()
-        chunk: bytes = message.get("body", b"")
-        body += chunk
-        check_length(None, len(body), limit=limit)
-        if not message.get("more_body", False):
-            return body
+# A seat command's answer: status, JSON body and headers beyond content-type and -length.
+Reply = tuple[int, bytes, list[tuple[bytes, bytes]]]
+# Reads the request's whole body; raises PayloadTooLarge past ``limit`` bytes.
+BodyReader = Callable[[int], Awaitable[bytes]]
+
+CONTENT_TYPE = b"application/json"
+
+
+def asgi_body_reader(receive: Receive) -> BodyReader:
+    """A ``BodyReader`` over an ASGI ``receive``."""
+
+    async def read(limit: int) -> bytes:
+        body = b""
+        while True:
+            message = await receive()
+            chunk: bytes = message.get("body", b"")
+            body += chunk
+            check_length(None, len(body), limit=limit)
+            if not message.get("more_body", False):
+                return body
+
+    return read
 
 
 class SeatCommands:
-    """Answers ``POST`` on the paths ``command_route`` recognises, straight over ASGI."""
+    """Answers ``POST`` on the paths ``command_route`` recognises.
+
+    ``answer`` is the whole of it, whatever carries the request: ``serve`` over ASGI,
+    and the HTTP protocol's own lean path (``booking_service.command_cycle``).
+    """
 
     def __init__(self, services: Callable[[], Services]) -> None:
         self._services = services
@@ -123,28 +154,19 @@ class SeatCommands:
         """Answer the HTTP request ``scope``, whose path ``command_route`` read as ``route``,
         and count it in the request metrics under the command's name."""
         started = time.perf_counter()
-        headers = dict(scope["headers"])
-        extra: list[tuple[bytes, bytes]] = []
-        try:
-            if scope["method"] != "POST":
-                extra.append((b"allow", b"POST"))
-                status, body = 405, orjson.dumps({"error": "Method not allowed; use POST"})
-            else:
-                status, body = 200, await self._perform(route, headers, receive)
-        except BookingError as exc:
-            status, body = exc.status_code, orjson.dumps({"error": str(exc)})
-            count_refusal(exc)
-            if status >= 500:
-                logger.warning("%s: %r", exc, exc.__cause__, extra={"path": scope["path"]})
-        except Exception:
-            logger.exception("unhandled error", extra={"path": scope["path"]})
-            status, body = 500, orjson.dumps({"error": "Internal error; it has been logged"})
+        status, body, extra = await self.answer(
+            route,
+            scope["method"],
+            dict(scope["headers"]),
+            asgi_body_reader(receive),
+            path=scope["path"],
+        )
         await send(
             {
                 "type": "http.response.start",
                 "status": status,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", CONTENT_TYPE),
                     (b"content-length", str(len(body)).encode()),
                     *extra,
                 ],
@@ -153,16 +175,46 @@ class SeatCommands:
         await send({"type": "http.response.body", "body": body})
         observe_request(route[1], status, time.perf_counter() - started)
 
+    async def answer(
+        self,
+        route: tuple[str | None, str],
+        method: str,
+        headers: Mapping[bytes, bytes],
+        read: BodyReader,
+        *,
+        path: str,
+    ) -> Reply:
+        """The reply to a ``method`` request on ``path`` (read by ``command_route`` as
+        ``route``) with these headers (names lowercase), reading the body with ``read``
+        only once the method, content type and declared length are acceptable.
+
+        Never raises: a refusal is its error reply (and counted by ``count_refusal``), an
+        unexpected error is logged and answered with 500. The caller counts the request
+        with ``observe_request`` once it has answered.
+        """
+        try:
+            if method != "POST":
+                return 405, _ERROR_405, [(b"allow", b"POST")]
+            return 200, await self._perform(route, headers, read), []
+        except BookingError as exc:
+            count_refusal(exc)
+            if exc.status_code >= 500:
+                logger.warning("%s: %r", exc, exc.__cause__, extra={"path": path})
+            return exc.status_code, orjson.dumps({"error": str(exc)}), []
+        except Exception:
+            logger.exception("unhandled error", extra={"path": path})
+            return 500, _ERROR_500, []
+
     async def _perform(
-        self, route: tuple[str | None, str], headers: dict[bytes, bytes], receive: Receive
+        self, route: tuple[str | None, str], headers: Mapping[bytes, bytes], read: BodyReader
     ) -> bytes:
         services = self._services()
         event_id, action = route
         operation, done, _ = _COMMANDS[action]
         require_json(headers.get(b"content-type"))
-        raw = await _read(
-            receive, headers.get(b"content-length"), limit=services.settings.max_body_bytes
-        )
+        limit = services.settings.max_body_bytes
+        check_length(headers.get(b"content-length"), 0, limit=limit)
+        raw = await read(limit)
         body = parse_body(SeatRequest, raw)
         event = await services.events.get(event_id or services.events.default_id)
         identity = identity_of(services, body, headers.get(b"x-session-token"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import cast
 
-from booking_service.http_protocol import CorkedTransport
+from booking_service.corked_transport import CorkedTransport
 
 
 class FakeTransport:
