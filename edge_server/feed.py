@@ -143,7 +143,8 @@ class VenueFeed:
             return
         due = event.mirror.on_change(change, data, now)
         if due:
-            self._gather(event, due, now, _commit_times(change, due))
+            # Fan-out delay is timed to the last watcher: with none, there is nothing to time.
+            self._gather(event, due, now, _commit_times(change, due) if len(event) else [])
         # Two look-ups, not one per watcher: only the carts the change concerns re-read.
         event.carts.on_change(change)
 

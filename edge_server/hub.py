@@ -101,6 +101,10 @@ class Hub:
         client, like ``broadcast``."""
         self._write(text_frames(frames), groups)
 
+    def broadcast_to_none(self) -> None:
+        """Count a broadcast that had no recipient (``/stats`` counts every tick)."""
+        self._stats.broadcast_sent(0)
+
     def _write(self, data: bytes, groups: tuple[Collection[ServerConnection], ...]) -> None:
         if self._backlogged:
             self._drop_slow_clients()

@@ -106,9 +106,12 @@ class WatchedEvent:
         if taken is None:
             return
         changes, version, committed = taken
-        # With nobody watching, the seed send still runs (to no one): /stats counts every
-        # tick as a broadcast.
-        if self.seed or not self.batched:
+        if not (self.seed or self.batched):
+            # Nobody watches: no frame to build and no fan-out to time, but /stats counts
+            # every tick as a broadcast.
+            hub.broadcast_to_none()
+            return
+        if self.seed:
             hub.broadcast_frames([seat_update_frame(change) for change in changes], self.seed)
         if self.batched:
             hub.broadcast(seat_updates_frame(changes, version), self.batched)
