@@ -19,6 +19,9 @@ def main() -> None:
         workers=settings.workers,
         loop="uvloop",
         http="booking_service.http_protocol:HttpProtocol",
+        # The only WebSocket is the operator's live socket, which takes small frames.
+        ws="websockets-sansio",
+        ws_max_size=settings.live_max_message_bytes,
         lifespan="on",
         access_log=False,
         log_config=None,

@@ -7,11 +7,16 @@
     python -m booking_service.admin state jazz-night-3f9a on_sale
     python -m booking_service.admin block jazz-night-3f9a A1 A2
     python -m booking_service.admin unblock jazz-night-3f9a A1
+    python -m booking_service.admin export jazz-night-3f9a --format csv > orders.csv
+    python -m booking_service.admin audit jazz-night-3f9a
 
 ``--url`` is the booking service (default ``BOOKING_SERVICE_URL``, else
 ``http://localhost:8080``); the operator token is ``ADMIN_TOKEN``, else the file given
 by ``--token-file`` (default ``DATA_DIR/admin_token``, where the service keeps it).
-``--plan`` is a shipped plan's name or a path to a plan JSON file. Exit status: 0 done,
+``--plan`` is a shipped plan's name or a path to a plan JSON file. ``--operator`` is
+the name the audit log records for the actions (default ``cli``). ``export`` prints
+the event's orders as CSV (one row per seat) or JSON; ``audit`` its audit log, newest
+first. Exit status: 0 done,
 1 the service refused (its sentence is printed), 2 bad usage or input, 3 the service
 could not be reached.
 """
@@ -55,6 +60,7 @@ def _parser(settings: OperatorCliSettings) -> argparse.ArgumentParser:
         default=token_path(settings.data_dir),
         help="file holding the operator token (when ADMIN_TOKEN is not set)",
     )
+    parser.add_argument("--operator", default="cli", help="your name in the audit log")
     commands = parser.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="every event with its seat counts")
     listing.add_argument("--json", action="store_true", help="print the JSON as answered")
@@ -75,6 +81,12 @@ def _parser(settings: OperatorCliSettings) -> argparse.ArgumentParser:
         blocks = commands.add_parser(name, help=text)
         blocks.add_argument("event_id")
         blocks.add_argument("seat_ids", nargs="+", metavar="SEAT")
+    export = commands.add_parser("export", help="the event's orders as CSV or JSON")
+    export.add_argument("event_id")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    audit = commands.add_parser("audit", help="the event's audit log, newest first")
+    audit.add_argument("event_id")
+    audit.add_argument("--json", action="store_true", help="print the JSON as answered")
     return parser
 
 
@@ -133,26 +145,34 @@ def _request(args: argparse.Namespace) -> tuple[str, str, dict[str, Any] | None]
         return "POST", "/api/admin/events", body
     if args.command == "state":
         return "POST", f"/api/admin/events/{args.event_id}/state", {"state": args.state}
+    if args.command == "export":
+        return "GET", f"/api/admin/events/{args.event_id}/orders.{args.format}", None
+    if args.command == "audit":
+        return "GET", f"/api/admin/events/{args.event_id}/audit", None
     body = {"seat_ids": args.seat_ids, "blocked": args.command == "block"}
     return "POST", f"/api/admin/events/{args.event_id}/blocks", body
 
 
-def _call(url: str, token: str, method: str, path: str, body: dict[str, Any] | None) -> Any:
-    headers = {"Authorization": f"Bearer {token}"}
+def _call(
+    url: str, token: str, operator: str, request: tuple[str, str, dict[str, Any] | None]
+) -> httpx.Response:
+    """The service's successful response; CliError naming its refusal or the failure."""
+    method, path, body = request
+    headers = {"Authorization": f"Bearer {token}", "X-Operator": operator}
     try:
         with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
             response = client.request(method, path, json=body, headers=headers)
     except httpx.HTTPError as exc:
         message = f"cannot reach the booking service at {url}: {exc}"
         raise CliError(message, EXIT_UNREACHABLE) from None
-    try:
-        reply = response.json()
-    except ValueError:
-        reply = None
     if response.is_error:
+        try:
+            reply = response.json()
+        except ValueError:
+            reply = None
         sentence = reply.get("error") if isinstance(reply, dict) else response.text[:200]
         raise CliError(f"{sentence} (HTTP {response.status_code})", EXIT_REFUSED)
-    return reply
+    return response
 
 
 def _table(events: list[dict[str, Any]]) -> str:
@@ -166,20 +186,40 @@ def _table(events: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _audit_table(entries: list[dict[str, Any]]) -> str:
+    lines = [f"{'AT':<24} {'WHO':<16} {'ADDRESS':<15} {'ACTION':<12} DETAIL"]
+    for entry in entries:
+        detail = orjson.dumps(entry["detail"]).decode()
+        lines.append(
+            f"{entry['at']:<24} {entry['who']:<16} {entry['address']:<15} "
+            f"{entry['action']:<12} {detail}"
+        )
+    return "\n".join(lines)
+
+
+def _output(args: argparse.Namespace, response: httpx.Response) -> str:
+    """What the command prints for the service's answer (the CSV exactly as answered)."""
+    if args.command == "export" and args.format == "csv":
+        return response.text
+    reply = response.json()
+    if args.command == "list" and not args.json:
+        return _table(reply) + "\n"
+    if args.command == "audit" and not args.json:
+        return _audit_table(reply) + "\n"
+    return orjson.dumps(reply, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit status (see the module docstring)."""
     settings = OperatorCliSettings()
     args = _parser(settings).parse_args(argv)
     try:
-        method, path, body = _request(args)
-        reply = _call(args.url, _token(settings, args.token_file), method, path, body)
+        token = _token(settings, args.token_file)
+        response = _call(args.url, token, args.operator, _request(args))
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.status
-    if args.command == "list" and not args.json:
-        print(_table(reply))
-    else:
-        print(orjson.dumps(reply, option=orjson.OPT_INDENT_2).decode())
+    sys.stdout.write(_output(args, response))
     return 0
 
 

@@ -11,12 +11,28 @@ from typing import Any, cast
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
-from booking_service.api import admin, events, health, holds, orders, seats, sessions
+from booking_service.api import (
+    admin,
+    dashboard,
+    events,
+    exports,
+    health,
+    holds,
+    orders,
+    seats,
+    sessions,
+)
 from booking_service.api.commands import SeatCommands, command_route, openapi_paths
 from booking_service.api.handlers import install_handlers
+from booking_service.api.responses import is_operator_path, operator_refusal
 from booking_service.changes import ChangePublisher, run_heartbeat
+from booking_service.dashboard.audit import AuditLog
+from booking_service.dashboard.board import Dashboard
+from booking_service.dashboard.feed import OperatorFeed
+from booking_service.dashboard.live import LiveBoard
 from booking_service.errors import StoreUnavailable
 from booking_service.events.registry import EventRegistry
 from booking_service.operator import OperatorToken
@@ -41,23 +57,30 @@ def _build_services(settings: BookingSettings) -> Services:
         if settings.session_secret
         else load_or_create_secret(settings.data_dir)
     )
+    events = EventRegistry(redis, settings)
+    audit = AuditLog(redis)
+    feed = OperatorFeed(settings.nats_servers(), default_event=settings.default_event)
+    dashboard = Dashboard(redis, feed, audit)
     return Services(
         settings=settings,
         redis=redis,
-        events=EventRegistry(redis, settings),
+        events=events,
         publisher=ChangePublisher(
             settings.nats_servers(), name="booking-service", default_event=settings.default_event
         ),
         signer=SessionSigner(secret, ttl_seconds=settings.session_ttl_seconds),
         operator=OperatorToken.from_settings(settings),
         supervisor=Supervisor(),
+        audit=audit,
+        dashboard=dashboard,
+        live=LiveBoard(events, dashboard),
     )
 
 
 @asynccontextmanager
 async def _running(services: Services) -> AsyncIterator[None]:
-    """Load the events, start NATS, the event refresh, the sweeper and the heartbeat; stop
-    them in reverse order."""
+    """Load the events, start NATS (changes out, the operator feed in), the event refresh,
+    the sweeper and the heartbeat; stop them in reverse order."""
     events, publisher, supervisor = services.events, services.publisher, services.supervisor
     try:
         await events.refresh()
@@ -65,6 +88,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
     except StoreUnavailable:
         logger.warning("redis unreachable at start; the events load once it answers")
     publisher.start()
+    services.dashboard.feed.start()
     interval = services.settings.heartbeat_seconds
     supervisor.start("events", events.run)
     supervisor.start("sweeper", lambda: run_sweeper(events.stores, publisher))
@@ -78,24 +102,41 @@ async def _running(services: Services) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await services.live.close()
         await supervisor.close()
+        await services.dashboard.feed.close()
         await services.publisher.close()
         await services.redis.aclose()
 
 
 class BookingApp:
-    """The service's ASGI app: seat commands on their lean path, the rest through FastAPI."""
+    """The service's ASGI app: seat commands on their lean path, the rest through FastAPI.
+
+    Every HTTP request under ``/api/admin`` proves the operator token before any routing,
+    so a path without a route answers a stranger exactly as one with a route does (the
+    live WebSocket proves it in its first frame instead, ``booking_service.dashboard.live``).
+    """
 
     def __init__(self, api: FastAPI) -> None:
         self.api = api
         self._commands = SeatCommands(lambda: api.state.services)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = command_route(scope["path"]) if scope["type"] == "http" else None
+        if scope["type"] != "http":
+            await self.api(scope, receive, send)
+            return
+        path: str = scope["path"]
+        route = command_route(path)
         if route is not None:
             await self._commands.serve(route, scope, receive, send)
+        elif is_operator_path(path) and not self._operator_allowed(scope):
+            await operator_refusal()(scope, receive, send)
         else:
             await self.api(scope, receive, send)
+
+    def _operator_allowed(self, scope: Scope) -> bool:
+        services: Services = self.api.state.services
+        return services.operator.allows(Headers(scope=scope).get("authorization"))
 
     def lifespan(self) -> AbstractAsyncContextManager[None]:
         """The lifespan for callers that drive the app without a server (tests)."""
@@ -139,7 +180,7 @@ def create_app(settings: BookingSettings) -> BookingApp:
         lifespan=lifespan,
     )
     install_handlers(api)
-    for module in (seats, events, holds, orders, admin, sessions, health):
+    for module in (seats, events, holds, orders, admin, dashboard, exports, sessions, health):
         api.include_router(module.router)
     api.openapi = lambda: _openapi(api)  # type: ignore[method-assign]
     return BookingApp(api)

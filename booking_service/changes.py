@@ -20,7 +20,7 @@ import orjson
 
 from booking_service.seats import Change, SeatStore, VenueState
 from booking_service.supervisor import FailureStreak
-from shared.constants import STATUS_AFTER, heartbeat_subject, subject_for
+from shared.constants import AUDIT_SUBJECT, STATUS_AFTER, heartbeat_subject, subject_for
 from shared.nats_link import NatsError, NatsLink
 from shared.timestamps import iso_time
 
@@ -77,6 +77,10 @@ class ChangePublisher(NatsLink):
         }
         subject = heartbeat_subject(event_id, default_event=self._default_event)
         await self._publish(subject, orjson.dumps(body))
+
+    async def publish_audit(self, event_id: str) -> None:
+        """Tell every booking process that the event's audit log has a new entry."""
+        await self._publish(AUDIT_SUBJECT, orjson.dumps({"event_id": event_id}))
 
     async def _publish(self, subject: str, payload: bytes) -> None:
         client = self.client

@@ -4,22 +4,46 @@ It is ``ADMIN_TOKEN`` when that is set, else the token kept in ``DATA_DIR/admin_
 created on first start with the same safe-file rules as the session secret
 (``booking_service.secret_file``). A request proves it is the operator with
 ``Authorization: Bearer <token>``; the comparison takes the same time whatever the
-guess, so it leaks nothing about the token.
+guess, so it leaks nothing about the token. A missing token and a wrong one get the
+same refusal (``AUTHENTICATION_REQUIRED``), so an answer tells nothing but "no".
+
+``X-Operator`` names who acts, for the audit log (``operator_name``).
 """
 
 from __future__ import annotations
 
 import hmac
+import re
 from pathlib import Path
 
 from booking_service.errors import OperatorRequired
 from booking_service.secret_file import load_or_create
 from shared.config import MIN_ADMIN_TOKEN_BYTES, BookingSettings
 
-__all__ = ["TOKEN_FILE", "OperatorToken", "token_path"]
+__all__ = [
+    "AUTHENTICATION_REQUIRED",
+    "DEFAULT_OPERATOR",
+    "TOKEN_FILE",
+    "OperatorToken",
+    "operator_name",
+    "token_path",
+]
 
 TOKEN_FILE = "admin_token"
+# The one refusal of every operator path, whatever was wrong with the token.
+AUTHENTICATION_REQUIRED = "Authentication required"
+DEFAULT_OPERATOR = "operator"
 _SCHEME = "bearer"
+# An operator's name: 1-64 printable characters (spaces inside allowed).
+_NAME = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?")
+
+
+def operator_name(given: str | None) -> str | None:
+    """The operator's name from ``X-Operator`` (``DEFAULT_OPERATOR`` when absent), or
+    None when the header is not 1-64 printable characters."""
+    if given is None:
+        return DEFAULT_OPERATOR
+    return given if _NAME.fullmatch(given) else None
 
 
 def token_path(data_dir: Path) -> Path:
@@ -43,11 +67,20 @@ class OperatorToken:
         )
         return cls(token)
 
+    def matches(self, token: str) -> bool:
+        """Whether ``token`` is the operator token (in constant time)."""
+        return hmac.compare_digest(token.encode("utf-8", "replace"), self._token)
+
+    def allows(self, authorization: str | None) -> bool:
+        """Whether an ``Authorization`` header carries the operator token as Bearer."""
+        if authorization is None:
+            return False
+        scheme, _, credentials = authorization.strip().partition(" ")
+        # Compared even for a wrong scheme, so the answer takes as long either way.
+        right = self.matches(credentials.strip())
+        return right and scheme.lower() == _SCHEME
+
     def check(self, authorization: str | None) -> None:
         """Return if the header carries the operator token; raise OperatorRequired if not."""
-        if authorization is None:
-            raise OperatorRequired("This call needs the operator token: Authorization: Bearer …")
-        scheme, _, credentials = authorization.strip().partition(" ")
-        given = credentials.strip().encode("utf-8", "replace")
-        if scheme.lower() != _SCHEME or not hmac.compare_digest(given, self._token):
-            raise OperatorRequired("The operator token is wrong")
+        if not self.allows(authorization):
+            raise OperatorRequired(AUTHENTICATION_REQUIRED)

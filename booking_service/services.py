@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from starlette.requests import Request
 
 from booking_service.changes import ChangePublisher
+from booking_service.dashboard.audit import AuditLog
+from booking_service.dashboard.board import Dashboard
+from booking_service.dashboard.live import LiveBoard
 from booking_service.events.registry import EventRegistry
 from booking_service.operator import OperatorToken
 from booking_service.redis_client import RedisClient
@@ -20,7 +23,8 @@ __all__ = ["Services", "services_of"]
 @dataclass(frozen=True)
 class Services:
     """The settings, Redis client, event registry, change publisher, session signer,
-    operator token and the supervisor of the background loops."""
+    operator token, the supervisor of the background loops, and the operator's audit
+    log, dashboard and live board."""
 
     settings: BookingSettings
     redis: RedisClient
@@ -29,6 +33,9 @@ class Services:
     signer: SessionSigner
     operator: OperatorToken
     supervisor: Supervisor
+    audit: AuditLog
+    dashboard: Dashboard
+    live: LiveBoard
 
 
 def services_of(request: Request) -> Services:

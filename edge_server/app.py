@@ -2,7 +2,8 @@
 
 ``run_edge`` starts them in dependency order and, once ``stop`` is set, stops them in
 reverse: the listener first (clients get 1001 and reconnect elsewhere), then the feed,
-the keepalive and NATS, then the HTTP pool. Every background task is owned, cancelled and awaited.
+the keepalive, the census and NATS, then the HTTP pool. Every background task is
+owned, cancelled and awaited.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 
 from websockets.asyncio.server import ServerConnection
 
+from edge_server.census import edge_name, run_census
 from edge_server.components import EdgeComponents
 from edge_server.connection import ClientConnection
 from edge_server.server import create_server, shed_handshake
@@ -40,6 +42,17 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
         edge.snapshots.run(nats_connected=edge.nats_connected), name="snapshots"
     )
     keepalive_task = asyncio.create_task(edge.keepalive.run(), name="keepalive")
+    census_task = asyncio.create_task(
+        run_census(
+            edge.relay,
+            edge=edge_name(settings.port),
+            connections=lambda: len(edge.hub),
+            watchers=edge.watchers.counts,
+            interval=settings.census_seconds,
+        ),
+        name="census",
+    )
+    tasks = (feed_task, keepalive_task, census_task)
     try:
         async with create_server(settings, handle, edge.hub, health=edge.health, stats=edge.stats):
             logger.info(
@@ -53,9 +66,9 @@ async def run_edge(settings: EdgeSettings, *, stop: asyncio.Event) -> None:
             await stop.wait()
             logger.info("edge stopping", extra={"clients": len(edge.hub)})
     finally:
-        feed_task.cancel()
-        keepalive_task.cancel()
-        await asyncio.gather(feed_task, keepalive_task, return_exceptions=True)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await edge.relay.close()
         await edge.hub.close()
         await edge.booking.aclose()

@@ -7,8 +7,8 @@
 from them: ``redis-users.acl`` (Redis ACL: the ``booking`` user, and the default user as
 the operator's account behind the ``redis-admin`` password) and ``nats-auth.conf``
 (nats-server users ``booking``, who may publish ``seats.>`` and ``events.>``, and
-``edge``, who may only subscribe to them). Passwords are made once and never change
-afterwards, so a restarted stack keeps its accounts; the server files are rewritten from
+``edge``, who may only subscribe to them and publish its census on ``edges.>``).
+Passwords are made once and never change afterwards, so a restarted stack keeps its accounts; the server files are rewritten from
 them each time. ``--url`` prints one account's URL for a script to capture; nothing else
 ever prints a password.
 
@@ -103,16 +103,19 @@ def redis_acl(credentials: Credentials) -> str:
 
 def nats_config(credentials: Credentials) -> str:
     """nats-server ``authorization``: only ``booking`` may publish seat changes, of the
-    default event (``seats.>``) and of every other (``events.>``); edges subscribe to both."""
+    default event (``seats.>``) and of every other (``events.>``), and audit notices
+    (``operator.>``); edges subscribe to the changes and publish only their census
+    (``edges.>``), which the booking service subscribes to with the changes."""
     booking = credentials.password("nats-booking")
     edge = credentials.password("nats-edge")
     return (
         "authorization {\n"
         "  users = [\n"
         f'    {{user: booking, password: "{booking}", permissions: {{\n'
-        '      publish: ["seats.>", "events.>", "_INBOX.>"], subscribe: ["_INBOX.>"]}}\n'
+        '      publish: ["seats.>", "events.>", "operator.>", "_INBOX.>"],\n'
+        '      subscribe: ["seats.>", "events.>", "edges.>", "operator.>", "_INBOX.>"]}}\n'
         f'    {{user: edge, password: "{edge}", permissions: {{\n'
-        '      publish: ["_INBOX.>"], subscribe: ["seats.>", "events.>", "_INBOX.>"]}}\n'
+        '      publish: ["edges.>", "_INBOX.>"], subscribe: ["seats.>", "events.>", "_INBOX.>"]}}\n'
         "  ]\n"
         "}\n"
     )

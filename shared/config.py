@@ -101,6 +101,8 @@ class BookingSettings(ServiceSettings):
     max_plan_bytes: int = Field(32 << 20, ge=4096, le=256 << 20)
     # How often each process re-reads the list of events and their sale states.
     event_refresh_seconds: float = Field(1.0, gt=0, le=60)
+    # The largest frame an operator may send on the live socket (/api/admin/live).
+    live_max_message_bytes: int = Field(4096, ge=256, le=1 << 20)
 
     @field_validator("redis_url")
     @classmethod
@@ -193,6 +195,8 @@ class EdgeSettings(ServiceSettings):
     gap_timeout: float = Field(0.2, gt=0, le=10)
     # How often the edge polls the snapshot while NATS is unreachable.
     poll_interval: float = Field(1.0, gt=0, le=60)
+    # How often the edge tells the booking service its connection counts (edges.census).
+    census_seconds: float = Field(2.0, gt=0, le=60)
     # The booking service's signing secret, given as itself or as its file (the booking
     # service's DATA_DIR/session_secret): with it the edge starts and resumes sessions
     # itself (edge_server.sessions); without, it asks the booking service each time.

@@ -3,6 +3,8 @@
 Subjects: the default event keeps the seed's ``seats.held|released|booked`` and
 ``seats.heartbeat``; every other event ``events.<id>.held|released|booked|heartbeat``.
 A lapse (``auto_released``) goes out on the ``released`` subject, as in the seed.
+Edges report their connections on ``edges.census``; the booking service tells its
+processes of a new audit entry on ``operator.audit``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 __all__ = [
+    "AUDIT_SUBJECT",
+    "CENSUS_SUBJECT",
     "EVENTS_SUBJECT_ALL",
     "HEARTBEAT_SUBJECT",
     "STATUS_AFTER",
@@ -51,6 +55,10 @@ STATUS_AFTER: dict[ChangeType, SeatStatus] = {
 SUBJECT_ALL = "seats.>"
 EVENTS_SUBJECT_ALL = "events.>"
 HEARTBEAT_SUBJECT = "seats.heartbeat"
+# Each edge's count of its connections (edges publish, the booking service listens).
+CENSUS_SUBJECT = "edges.census"
+# An operator action was recorded in an event's audit log ({"event_id"}; booking only).
+AUDIT_SUBJECT = "operator.audit"
 
 _DEFAULT_PREFIX = "seats."
 _EVENT_PREFIX = "events."

@@ -1,5 +1,8 @@
 """Operator routes under ``/api/admin``: create events, set their sale state, block seats.
 
+Setting a state and blocking or unblocking seats each append an entry to the event's
+audit log (``booking_service.api.audit``).
+
 Every call needs ``Authorization: Bearer <operator token>`` (``booking_service.operator``);
 without it the answer is a 401 with ``WWW-Authenticate: Bearer`` and nothing changes.
 Bodies are JSON, checked as the public ones are (a 400 names the field, a 415 for a body
@@ -9,7 +12,6 @@ not declared as JSON); a new event's body may carry a whole plan, up to MAX_PLAN
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from typing import Annotated, Any
 
 import orjson
@@ -17,15 +19,17 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from booking_service.api.audit import actor_of, audited
 from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.events import info_body
 from booking_service.api.responses import json_response
+from booking_service.dashboard.audit import AuditAction
+from booking_service.dashboard.live import event_listing
 from booking_service.errors import InvalidRequest
 from booking_service.events.info import EventState
 from booking_service.events.plans import PlanSource
-from booking_service.events.registry import Event, EventSpec
+from booking_service.events.registry import EventSpec
 from booking_service.services import Services, services_of
-from shared.constants import SeatStatus
 from shared.identifiers import SEAT_ID_PATTERN
 from shared.plans import PlanError, SeatLayout, parse_plan, shipped_plan
 
@@ -105,24 +109,11 @@ def _check_prices(prices: dict[str, float], layout: SeatLayout) -> None:
         raise InvalidRequest(f"Field 'prices' names category {unknown[0]!r}, which the plan lacks")
 
 
-async def _counts(event: Event) -> dict[str, int]:
-    seats = orjson.loads((await event.store.snapshot()).seats_json)
-    statuses = Counter(
-        "blocked" if seat.get("blocked") else SeatStatus(seat["status"]).name.lower()
-        for seat in seats
-    )
-    return {name: statuses[name] for name in ("available", "held", "booked", "blocked")}
-
-
 @router.get("/events", summary="Every event, whatever its state, with its seat counts")
 async def list_events(services: Operator) -> Response:
     # The operator sees every event and state as Redis has them now, not up to a
     # refresh interval ago.
-    await services.events.refresh()
-    listed = [
-        {**info_body(event), "counts": await _counts(event)} for event in services.events.known()
-    ]
-    return json_response(listed)
+    return json_response(await event_listing(services.events))
 
 
 @router.post(
@@ -156,8 +147,10 @@ async def create_event(request: Request, services: Operator) -> Response:
 )
 async def set_state(event_id: str, request: Request, services: Operator) -> Response:
     await services.events.get(event_id)
+    actor = actor_of(request)
     body = await read_body(request, StateChange, limit=services.settings.max_body_bytes)
     event = await services.events.set_state(event_id, body.state)
+    await audited(services, actor, event.id, AuditAction.STATE, {"state": body.state.value})
     return json_response(info_body(event))
 
 
@@ -169,9 +162,12 @@ async def set_state(event_id: str, request: Request, services: Operator) -> Resp
 )
 async def block_seats(event_id: str, request: Request, services: Operator) -> Response:
     event = await services.events.get(event_id)
+    actor = actor_of(request)
     body = await read_body(request, BlockChange, limit=services.settings.max_plan_bytes)
     changes = await event.store.block(body.seat_ids, blocked=body.blocked)
     await services.publisher.publish_changes(changes)
+    action = AuditAction.BLOCK if body.blocked else AuditAction.UNBLOCK
+    await audited(services, actor, event.id, action, {"seat_ids": body.seat_ids})
     snapshot = await event.store.snapshot()
     blocked = [seat["id"] for seat in orjson.loads(snapshot.seats_json) if seat.get("blocked")]
     return json_response({"blocked": blocked, "version": snapshot.version})

@@ -6,7 +6,7 @@ always answers with the same order: 201 the first time, 200 after). ``GET
 /api/orders/{reference}`` shows an order to the session that made it or the operator
 (anyone else gets the 404 of an unknown order); ``GET /api/orders`` lists the session's
 orders, newest first. ``POST /api/admin/orders/{reference}/cancel`` (operator) makes its
-seats available again and marks it cancelled.
+seats available again, marks it cancelled and records it in the event's audit log.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from booking_service.api.admin import Operator
+from booking_service.api.audit import actor_of, audited
 from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.commands import identify, identity_of
 from booking_service.api.responses import json_response
+from booking_service.dashboard.audit import AuditAction
 from booking_service.errors import InvalidRequest, OperatorRequired, OrderNotFound
 from booking_service.orders import OrderStore, owner_of, public_order
 from booking_service.services import services_of
@@ -134,10 +136,14 @@ async def list_orders(
     summary="Cancel an order: its seats become available again (operator)",
     responses={**_RESPONSES, 409: {**_ERROR, "description": "Cancelled already"}},
 )
-async def cancel_order(reference: str, services: Operator) -> Response:
+async def cancel_order(reference: str, request: Request, services: Operator) -> Response:
+    actor = actor_of(request)
     orders = OrderStore(services.redis)
     event_id, _ = await orders.find(reference)
     event = await services.events.get(event_id)
     order, changes = await orders.cancel(event.store, reference)
     await services.publisher.publish_changes(changes)
+    seat_ids = [seat["id"] for seat in order["seats"]]
+    detail = {"reference": order["reference"], "seat_ids": seat_ids}
+    await audited(services, actor, event.id, AuditAction.CANCEL_ORDER, detail)
     return json_response(order)

@@ -13,7 +13,9 @@ EVENTS_KEY = "events"
 SCRIPT_KEY_NAMES = (
     "seats", "holds", "expiry", "version", "counts", "cooldown", "digest", "state", "carts",
 )  # fmt: skip
-KEY_NAMES = (*SCRIPT_KEY_NAMES, "info", "plan", "marks", "orders", "idempotency", "owner_orders")
+KEY_NAMES = (
+    *SCRIPT_KEY_NAMES, "info", "plan", "marks", "orders", "idempotency", "owner_orders", "audit",
+)  # fmt: skip
 # The global hash: order reference -> event id (a shortcut; each event keeps its orders).
 ORDERS_KEY = "orders"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -140,6 +142,41 @@ def test_events_cli_drives_the_operator_api(
     )
     assert shipped.returncode == 1
     assert "no shipped plan named 'nowhere'" in shipped.stderr
+
+
+def test_events_cli_exports_orders_and_shows_the_audit_log(
+    start_booking: Callable[..., BookingProcess],
+) -> None:
+    """export prints the orders as CSV or JSON; audit lists the CLI's actions, newest first,
+    under the --operator name."""
+    booking = start_booking(ADMIN_TOKEN=ADMIN_TOKEN)
+    with httpx.Client(base_url=booking.url) as http:
+        token = http.post("/api/session", json={"user_id": "cy"}).json()["session_token"]
+        session = {"X-Session-Token": token}
+        held = http.post("/api/events/main/holds", json={"seat_ids": ["B3"]}, headers=session)
+        assert held.status_code == 200, held.text
+        order = http.post("/api/events/main/orders", json={"name": "=SUM(A1)"}, headers=session)
+        assert order.status_code == 201, order.text
+    exported = _cli(booking.url, "export", "main", "--format", "csv", token=ADMIN_TOKEN)
+    assert exported.returncode == 0, exported.stderr
+    header, row = list(csv.reader(io.StringIO(exported.stdout)))
+    assert header[:2] == ["reference", "seat"]
+    assert (row[0], row[1], row[5]) == (order.json()["reference"], "B3", "'=SUM(A1)")
+    as_json = _cli(booking.url, "export", "main", "--format", "json", token=ADMIN_TOKEN)
+    assert [o["reference"] for o in orjson.loads(as_json.stdout)] == [order.json()["reference"]]
+    _cli(booking.url, "--operator", "night shift", "block", "main", "J9", token=ADMIN_TOKEN)
+    _cli(booking.url, "state", "main", "closed", token=ADMIN_TOKEN)
+    audit = _cli(booking.url, "audit", "main", token=ADMIN_TOKEN)
+    assert audit.returncode == 0, audit.stderr
+    newest, oldest = audit.stdout.splitlines()[1:]
+    assert newest.split()[1:4] == ["cli", "127.0.0.1", "state"]
+    assert newest.endswith('{"state":"closed"}')
+    assert " night shift " in oldest
+    assert oldest.endswith('{"seat_ids":["J9"]}')
+    entries = orjson.loads(_cli(booking.url, "audit", "main", "--json", token=ADMIN_TOKEN).stdout)
+    who_did = [(entry["who"], entry["action"]) for entry in entries]
+    assert who_did == [("cli", "state"), ("night shift", "block")]
+    assert entries[1]["detail"] == {"seat_ids": ["J9"]}
 
 
 def test_events_cli_reads_the_token_file_and_names_failures(

@@ -33,13 +33,16 @@ def test_credentials_redis_acl_holds_hashes_and_keeps_the_default_user_whole(
 
 
 def test_credentials_nats_only_booking_publishes_seat_events(tmp_path: Path) -> None:
-    """In the NATS users, booking may publish seats.> and events.>, edge only subscribe."""
+    """In the NATS users, booking may publish seats.>, events.> and operator.> and hear
+    the edges' census; edge may only subscribe to changes and publish on edges.>."""
     credentials.ensure(tmp_path)
     booking, edge = (tmp_path / credentials.NATS_CONF).read_text().split("{user: ")[1:]
     assert booking.startswith("booking,")
-    assert 'publish: ["seats.>", "events.>", "_INBOX.>"], subscribe: ["_INBOX.>"]' in booking
+    assert 'publish: ["seats.>", "events.>", "operator.>", "_INBOX.>"]' in booking
+    assert 'subscribe: ["seats.>", "events.>", "edges.>", "operator.>", "_INBOX.>"]' in booking
     assert edge.startswith("edge,")
-    assert 'publish: ["_INBOX.>"], subscribe: ["seats.>", "events.>", "_INBOX.>"]' in edge
+    assert 'publish: ["edges.>", "_INBOX.>"], ' in edge
+    assert 'subscribe: ["seats.>", "events.>", "_INBOX.>"]' in edge
 
 
 def test_credentials_url_names_the_account(tmp_path: Path) -> None:

@@ -35,8 +35,8 @@ def test_operator_token_from_environment_wins(tmp_path: Path) -> None:
     "header", [None, "", "Bearer", "Bearer wrong-token-wrong", "Basic a-token-of-sixteen-bytes"]
 )
 def test_operator_token_refuses_missing_and_wrong(header: str | None) -> None:
-    """A missing header, another scheme or another token is refused with a sentence."""
-    with pytest.raises(OperatorRequired, match="operator token"):
+    """A missing header, another scheme or another token gets the one same refusal."""
+    with pytest.raises(OperatorRequired, match=r"^Authentication required$"):
         OperatorToken(b"a-token-of-sixteen-bytes").check(header)
 
 

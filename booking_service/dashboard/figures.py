@@ -1,0 +1,155 @@
+"""The dashboard's figures of one event, counted from its seats, orders and reports.
+
+Pure functions: the caller reads the seats (one snapshot), the orders, the audit
+entries, the census and the recent changes, and ``dashboard_data`` counts them into
+the ``data`` of a ``DASHBOARD`` frame (also the body of ``GET .../dashboard``). A seat
+is in exactly one of available / held / booked / blocked: blocked when the operator
+blocked it, whatever its status says.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from shared.constants import SeatStatus
+from shared.plans.layout import SeatLayout
+from shared.timestamps import iso_time
+
+__all__ = [
+    "LAPSING_LIMIT",
+    "LAPSING_SECONDS",
+    "SALES_MINUTES",
+    "STATES",
+    "Inputs",
+    "dashboard_data",
+    "order_counts",
+    "sales_per_minute",
+    "seat_counts",
+    "seat_state",
+]
+
+STATES = ("available", "held", "booked", "blocked")
+# Holds that lapse within this many seconds are listed, at most LAPSING_LIMIT of them.
+LAPSING_SECONDS = 60.0
+LAPSING_LIMIT = 20
+# Minutes of sales shown, the current one last.
+SALES_MINUTES = 30
+_STATUS_NAMES = {status.value: status.name.lower() for status in SeatStatus}
+
+
+def seat_state(seat: Mapping[str, Any]) -> str:
+    """``available``, ``held``, ``booked`` or ``blocked`` (a blocked seat is only that)."""
+    if seat.get("blocked"):
+        return "blocked"
+    return _STATUS_NAMES[seat["status"]]
+
+
+def seat_counts(seats: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many seats are in each state, every state named (zeros included)."""
+    counts = Counter(seat_state(seat) for seat in seats)
+    return {state: counts[state] for state in STATES}
+
+
+def order_counts(orders: Iterable[bytes]) -> dict[str, int]:
+    """``{"confirmed", "cancelled"}``: the stored orders (JSON) by status."""
+    counts = Counter(orjson.loads(raw).get("status") for raw in orders)
+    return {"confirmed": counts["confirmed"], "cancelled": counts["cancelled"]}
+
+
+def sales_per_minute(seats: Iterable[Mapping[str, Any]], *, now: float) -> list[dict[str, Any]]:
+    """Seats booked in each of the last ``SALES_MINUTES`` minutes (by ``booked_at``),
+    oldest first, the current minute last, minutes without sales as zeros."""
+    last = int(now // 60)
+    first = last - SALES_MINUTES + 1
+    booked = Counter(
+        int(seat["booked_at"]) // 60
+        for seat in seats
+        if seat["status"] == SeatStatus.BOOKED and isinstance(seat.get("booked_at"), int | float)
+    )
+    return [
+        {"minute": iso_time(minute * 60_000), "seats": booked[minute]}
+        for minute in range(first, last + 1)
+    ]
+
+
+def lapsing_holds(seats: Iterable[Mapping[str, Any]], *, now: float) -> list[dict[str, Any]]:
+    """Holds that lapse within ``LAPSING_SECONDS``, soonest first, at most ``LAPSING_LIMIT``."""
+    lapsing = []
+    for seat in seats:
+        if seat["status"] != SeatStatus.HELD:
+            continue
+        deadline = seat.get("expires_at_ms", seat["expires_at"] * 1000) / 1000
+        left = deadline - now
+        if left <= LAPSING_SECONDS:
+            lapsing.append((deadline, seat["id"], seat["expires_at"], max(0.0, round(left, 1))))
+    lapsing.sort()
+    return [
+        {"seat_id": seat_id, "expires_at": expires_at, "seconds_left": left}
+        for _, seat_id, expires_at, left in lapsing[:LAPSING_LIMIT]
+    ]
+
+
+def _grouped(
+    seats: Sequence[Mapping[str, Any]], names: Iterable[str], key_of: Mapping[str, str]
+) -> dict[str, dict[str, int]]:
+    groups = {name: dict.fromkeys(("seats", *STATES), 0) for name in names}
+    for seat in seats:
+        group = groups[key_of[seat["id"]]]
+        group["seats"] += 1
+        group[seat_state(seat)] += 1
+    return groups
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What the figures are counted from, read by the caller at about one moment."""
+
+    event: dict[str, Any]
+    version: int
+    seats: Sequence[Mapping[str, Any]]
+    layout: SeatLayout
+    prices: Mapping[str, float]
+    orders: Sequence[bytes]
+    audit: list[dict[str, Any]]
+    connected: dict[str, int]
+    changes: list[dict[str, Any]]
+    now: float
+
+
+def dashboard_data(inputs: Inputs) -> dict[str, Any]:
+    """The ``data`` of a ``DASHBOARD`` frame (keys in the order the protocol lists them)."""
+    seats, layout = inputs.seats, inputs.layout
+    zones = list(dict.fromkeys(seat.zone for seat in layout))
+    zone_of = {seat.id: seat.zone for seat in layout}
+    category_of = {seat.id: seat.category for seat in layout}
+    sections = _grouped(seats, zones, zone_of)
+    categories = _grouped(seats, layout.categories, category_of)
+    prices = inputs.prices
+    revenue = sum(
+        prices.get(category_of[seat["id"]], 0.0) for seat in seats if seat_state(seat) == "booked"
+    )
+    return {
+        "event": inputs.event,
+        "version": inputs.version,
+        "totals": {"seats": len(seats), **seat_counts(seats)},
+        "sections": [{"name": name, **counts} for name, counts in sections.items()],
+        "categories": [
+            {"name": name, "price": prices.get(name, 0.0), **counts}
+            for name, counts in categories.items()
+        ],
+        "revenue": round(float(revenue), 2),
+        "orders": order_counts(inputs.orders),
+        "sales_per_minute": sales_per_minute(seats, now=inputs.now),
+        "lapsing_holds": lapsing_holds(seats, now=inputs.now),
+        "connected": inputs.connected,
+        "occupancy": {
+            seat["id"]: state for seat in seats if (state := seat_state(seat)) != "available"
+        },
+        "changes": inputs.changes,
+        "audit": inputs.audit,
+    }
