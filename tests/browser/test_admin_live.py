@@ -23,6 +23,7 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.events import create_event
 from tests.browser.seatmap_page import SeatMapPage
 from tests.script_stack import ScriptStack
+from tests.servers import PROJECT_ROOT
 
 CSV_COLUMNS = [
     "reference",
@@ -37,13 +38,17 @@ CSV_COLUMNS = [
     "status",
 ]
 SALE_SHOWS_WITHIN_MS = 1000
-README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "admin-dashboard.png"
+# Seats per order of the busy arena (NGINX and the service take bodies up to 4 KB).
+ORDER_SIZE = 150
 Opener = Callable[..., AdminPage]
 
 
 @pytest.fixture(scope="module")
 def admin_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScriptStack]:
-    stack = ScriptStack(tmp_path_factory.mktemp("admin"), hold_seconds=30)
+    # Big orders, so a busy arena is booked in a few calls.
+    stack = ScriptStack(
+        tmp_path_factory.mktemp("admin"), hold_seconds=30, MAX_HOLDS_PER_SESSION=str(ORDER_SIZE)
+    )
     try:
         yield stack.start()
     finally:
@@ -276,3 +281,56 @@ def test_admin_live_exports_the_orders_as_csv_and_json(
     assert download.suggested_filename == f"{theatre['id']}-orders.json"
     orders = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert order["reference"] in [entry["reference"] for entry in orders]
+
+
+@pytest.mark.parametrize(("plan_name", "order_size"), [("theatre", 4), ("arena", ORDER_SIZE)])
+def test_admin_live_busy_event_at_1280_by_800(
+    pages: tuple[Opener, Callable[[str], SeatMapPage]],
+    admin_stack: ScriptStack,
+    plan_name: str,
+    order_size: int,
+) -> None:
+    """A busy event (front rows sold, house seats at the back, holds about to lapse, one
+    order cancelled) shows at 1280 x 800 with every figure; the screenshot is kept."""
+    open_admin, open_public = pages
+    event = create_event(admin_stack, plan_name, name=f"{plan_name.title()} gala")
+    plan = json.loads((PROJECT_ROOT / "venues" / f"{plan_name}.json").read_text())
+    rows = [
+        [seat["seat_guid"] for seat in row["seats"]]
+        for zone in plan["zones"][:-1]
+        for index, row in enumerate(zone["rows"])
+        if index < len(zone["rows"]) * (0.4 + 0.2 * (len(zone["name"]) % 3))
+    ]
+    sold = [seat_id for index, row in enumerate(rows) if index % 3 != 1 for seat_id in row]
+    orders = [
+        _book_by_rest(admin_stack, event["id"], sold[start : start + order_size])
+        for start in range(0, len(sold), order_size)
+    ]
+    # House seats: the back rows of the last block, which nobody bought.
+    house = [seat["seat_guid"] for row in plan["zones"][-1]["rows"][-2:] for seat in row["seats"]]
+    token = {"Authorization": f"Bearer {_token(admin_stack)}", "X-Operator": "sam"}
+    with httpx.Client(base_url=admin_stack.base_url, headers=token, timeout=10) as client:
+        for path, body in (
+            (f"/api/admin/events/{event['id']}/state", {"state": "on_sale"}),
+            (f"/api/admin/events/{event['id']}/blocks", {"seat_ids": house, "blocked": True}),
+            (f"/api/admin/orders/{orders[len(orders) // 2]['reference']}/cancel", None),
+        ):
+            answer = client.post(path, json=body)
+            assert answer.is_success, answer.text
+    admin = _logged_in(open_admin, admin_stack, event["id"])
+    open_public(event["id"])
+    free = [seat_id for row in rows[1::3][:40] for seat_id in row[:2]]
+    base = f"http://127.0.0.1:{admin_stack.ports['BOOKING_PORT']}/api/events/{event['id']}"
+    for start in range(0, len(free), 4):
+        holds = {"seat_ids": free[start : start + 4], "user_id": f"viewer-{start}"}
+        held = httpx.post(f"{base}/holds", json=holds)
+        assert held.is_success, held.text
+    expect(admin.total("held")).to_have_text(f"{len(free):,}")
+    expect(admin.page.locator("#lapsing-list li")).to_have_count(min(20, len(free)))
+    expect(admin.total("blocked")).to_have_text(f"{len(house):,}")
+    expect(admin.page.locator("#orders-cancelled")).to_have_text("1")
+    expect(admin.page.locator("#people-connected")).to_have_text("1")
+    expect(admin.page.locator("#audit-list li")).to_have_count(3)
+    name = f"admin-dashboard-{plan_name}-1280x800"
+    path = admin.screenshot(ARTIFACTS, name, full_page=False)
+    print(f"screenshot: {path}")
