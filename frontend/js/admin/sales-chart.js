@@ -2,7 +2,7 @@
  * Seats sold per minute, as bars over the last 30 minutes, drawn by the vendored uPlot
  * (vendor/uPlot.esm.js, MIT). The chart follows its container's width; its data is
  * replaced by each DASHBOARD's `sales_per_minute` (oldest first, zeros included), and
- * a sentence under it says the same for screen readers.
+ * a sentence under it sums them up (what screen readers get instead of the bars).
  */
 
 import uPlot from '../../vendor/uPlot.esm.js';
@@ -54,7 +54,8 @@ export class SalesChart {
     const total = points.reduce((sum, [, seats]) => sum + seats, 0);
     const last = points.at(-1)?.[1] ?? 0;
     this.#summary.textContent =
-      `${total} seats sold in the last ${points.length} minutes; ${last} in the current minute.`;
+      `${total.toLocaleString()} seats sold in the last ${points.length} minutes; ` +
+      `${last.toLocaleString()} in the current minute.`;
   }
 }
 
