@@ -60,7 +60,7 @@ def _build_services(settings: BookingSettings) -> Services:
     events = EventRegistry(redis, settings)
     audit = AuditLog(redis)
     feed = OperatorFeed(settings.nats_servers(), default_event=settings.default_event)
-    dashboard = Dashboard(redis, feed, audit)
+    dashboard = Dashboard(redis, feed)
     return Services(
         settings=settings,
         redis=redis,

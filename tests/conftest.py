@@ -81,11 +81,12 @@ def make_client(
         app = create_app(make_settings(**overrides))
         async with app.lifespan():
             # Changes published before the first NATS connection are dropped by design:
-            # tests that count changes start once the publisher is connected.
-            publisher = app.api.state.services.publisher
+            # tests that count changes start once the publisher is connected (and the
+            # operator feed, which keeps the dashboard's recent changes, subscribed).
+            services = app.api.state.services
 
             async def connected() -> bool:
-                return bool(publisher.connected)
+                return bool(services.publisher.connected and services.dashboard.feed.connected)
 
             assert await poll_until(connected, within=START_TIMEOUT, interval=0.01)
             transport = httpx.ASGITransport(app=app)

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -314,20 +314,29 @@ class NginxServer(ManagedProcess):
     """NGINX from the project's template, in front of the given booking service and edges."""
 
     def __init__(
-        self, directory: Path, *, booking: str, edges: list[str], ws_connections: int = 20
+        self,
+        directory: Path,
+        *,
+        booking: str | Sequence[str],
+        edges: list[str],
+        ws_connections: int = 20,
+        api_burst: int = 40,
     ) -> None:
-        """``ws_connections``: open WebSockets allowed per client address (all tests share one)."""
+        """``booking``: one booking-service address or several (an upstream of them);
+        ``ws_connections``: open WebSockets allowed per client address (all tests share one);
+        ``api_burst``: /api/ requests a client may make at once beyond 20 a second."""
         from nginx.render import Layout, render
 
         self.port = free_port()
         layout = Layout(
             http_port=self.port,
-            bookings=(booking,),
+            bookings=(booking,) if isinstance(booking, str) else tuple(booking),
             edges=tuple(edges),
             frontend_dir=PROJECT_ROOT / "frontend",
             run_dir=directory,
             log_dir=directory,
             ws_connections=ws_connections,
+            api_burst=api_burst,
         )
         (directory / "nginx").mkdir(parents=True, exist_ok=True)
         config = directory / "nginx.conf"

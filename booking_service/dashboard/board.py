@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import Any
 
 import orjson
 
-from booking_service.dashboard.audit import AuditLog
 from booking_service.dashboard.feed import OperatorFeed
 from booking_service.dashboard.figures import Inputs, dashboard_data
+from booking_service.events.info import EventState
 from booking_service.events.keys import event_key
 from booking_service.events.registry import Event
 from booking_service.redis_client import RedisClient
@@ -24,26 +24,35 @@ AUDIT_SHOWN = 20
 class Dashboard:
     """Counts an event's dashboard from its snapshot, orders, audit log and the feed."""
 
-    def __init__(self, redis: RedisClient, feed: OperatorFeed, audit: AuditLog) -> None:
+    def __init__(self, redis: RedisClient, feed: OperatorFeed) -> None:
         self._redis = redis
         self.feed = feed
-        self.audit = audit
 
     async def data(self, event: Event) -> dict[str, Any]:
-        """The event's ``DASHBOARD`` data as it is now; StoreUnavailable if Redis is away."""
+        """The event's ``DASHBOARD`` data as it is now; StoreUnavailable if Redis is away.
+
+        The sale state is read with the orders and the audit entries, so a state set
+        through another process shows at once, not after the next event refresh.
+        """
         snapshot = await event.store.snapshot()
         with redis_errors():
-            orders = cast("list[bytes]", await self._redis.hvals(event_key(event.id, "orders")))
-        audit = await self.audit.recent(event.id, AUDIT_SHOWN)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.hvals(event_key(event.id, "orders"))
+                pipe.lrange(event_key(event.id, "audit"), 0, AUDIT_SHOWN - 1)
+                pipe.get(event_key(event.id, "state"))
+                orders, audit, state = await pipe.execute()
+        info = event.info
+        if state is not None:
+            info = info.model_copy(update={"state": EventState(state.decode())})
         return dashboard_data(
             Inputs(
-                event=event.info.model_dump(mode="json"),
+                event=info.model_dump(mode="json"),
                 version=snapshot.version,
                 seats=orjson.loads(snapshot.seats_json),
                 layout=event.store.layout,
-                prices=event.info.prices,
+                prices=info.prices,
                 orders=orders,
-                audit=audit,
+                audit=[orjson.loads(raw) for raw in audit],
                 connected=self.feed.census.connected(event.id),
                 changes=self.feed.recent_changes(event.id),
                 now=time.time(),
