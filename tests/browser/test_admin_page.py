@@ -65,6 +65,13 @@ def test_admin_page_is_served_by_nginx_under_its_csp(nginx: NginxServer, path: s
     assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
+def test_admin_page_redirect_keeps_the_address_the_browser_used(nginx: NginxServer) -> None:
+    """/admin redirects to the relative /admin/, right behind any mapped port or proxy."""
+    response = httpx.get(nginx.url + "/admin")
+    assert response.status_code == 301
+    assert response.headers["location"] == "/admin/"
+
+
 def test_admin_page_refuses_a_wrong_token(open_admin: Opener) -> None:
     """A wrong token shows "Wrong token" and nothing else; the dashboard stays hidden."""
     page, _ = open_admin()
