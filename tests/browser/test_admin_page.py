@@ -7,6 +7,7 @@ so what the page draws can be checked exactly. test_admin_live.py runs it on a s
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,6 +80,41 @@ def test_admin_page_refuses_a_wrong_token(open_admin: Opener) -> None:
     expect(page.page.locator("#login-error")).to_have_text("Wrong token")
     expect(page.page.locator("#dashboard")).to_be_hidden()
     assert page.page.evaluate("sessionStorage.length") == 0
+
+
+def test_admin_page_runs_without_errors_under_the_csp(open_admin: Opener) -> None:
+    """Logged in and live, the page (uPlot included) logs no error and breaks no CSP rule."""
+    page, _ = open_admin()
+    errors: list[str] = []
+    page.page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.page.on("pageerror", lambda error: errors.append(str(error)))
+    page.page.reload()
+    page.log_in(FIXTURE_TOKEN)
+    page.wait_live()
+    expect(page.page.locator("#sales-chart canvas")).to_have_count(1)
+    assert errors == []
+
+
+def test_admin_page_logs_out_when_the_socket_refuses_a_stored_token(
+    chromium: Browser, nginx: NginxServer
+) -> None:
+    """A token kept from before that the live socket refuses ends in the login form with
+    "Wrong token", and is forgotten."""
+    page = AdminPage(chromium, nginx.url)
+    FixtureServer(page.page)
+    stored = json.dumps({"name": "alex", "token": "rotated-away"})
+    page.page.add_init_script(
+        f"sessionStorage.setItem('seat-booking.operator', {json.dumps(stored)});"
+    )
+    try:
+        page.open()
+        expect(page.page.locator("#login-error")).to_have_text("Wrong token")
+        expect(page.page.locator("#login-name")).to_have_value("alex")
+        assert page.page.evaluate("sessionStorage.getItem('seat-booking.operator')") is None
+    finally:
+        page.page.context.close()
 
 
 def test_admin_page_shows_every_figure_of_the_dashboard(open_admin: Opener) -> None:
