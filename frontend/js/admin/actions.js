@@ -107,8 +107,9 @@ export class ActionsPanel {
     this.#run([this.#els.cancel], async (api) => {
       const order = await api.cancelOrder(reference);
       this.#els.reference.value = '';
-      const seats = Array.isArray(order?.seats) ? order.seats.length : 0;
-      return `Order ${reference} is cancelled; its ${seats === 1 ? 'seat is' : `${seats} seats are`} available again.`;
+      const count = Array.isArray(order?.seats) ? order.seats.length : 0;
+      const seats = count === 1 ? 'seat is' : `${count} seats are`;
+      return `Order ${reference} is cancelled; its ${seats} available again.`;
     });
   }
 

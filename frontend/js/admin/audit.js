@@ -5,7 +5,11 @@
 
 import { clockTime } from './time-text.js';
 
-const STATE_WORDS = { on_sale: 'opened sales', closed: 'closed sales', scheduled: 'scheduled sales' };
+const STATE_WORDS = {
+  on_sale: 'opened sales',
+  closed: 'closed sales',
+  scheduled: 'scheduled sales',
+};
 const MAX_SEATS_NAMED = 6;
 
 export class AuditLog {

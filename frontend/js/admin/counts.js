@@ -19,7 +19,8 @@ export class Counts {
     const totals = data.totals ?? {};
     this.#set('seats', totals.seats);
     for (const state of STATES) this.#set(state, totals[state]);
-    this.#els.revenue.textContent = Number.isFinite(data.revenue) ? prices.format(data.revenue) : '–';
+    const revenue = Number.isFinite(data.revenue) ? prices.format(data.revenue) : '–';
+    this.#els.revenue.textContent = revenue;
     this.#set('confirmed', data.orders?.confirmed);
     this.#set('cancelled', data.orders?.cancelled);
     this.#set('people', data.connected?.people);

@@ -52,7 +52,8 @@ export class ChangeFeed {
     time.textContent = clockTime(change.timestamp);
     const what = document.createElement('span');
     const word = WORDS[change.event_type] ?? String(change.event_type ?? 'changed');
-    const who = typeof change.user_id === 'string' && change.user_id !== '' ? ` by ${change.user_id}` : '';
+    const user = typeof change.user_id === 'string' ? change.user_id : '';
+    const who = user === '' ? '' : ` by ${user}`;
     what.textContent = `${this.#describe(String(change.seat_id ?? ''))} ${word}${who}`;
     item.append(time, what);
     return item;

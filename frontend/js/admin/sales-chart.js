@@ -11,7 +11,11 @@ const HEIGHT = 170;
 const BAR_COLOUR = '#2fbf71';
 const AXIS_COLOUR = '#a9aed0';
 const GRID_COLOUR = 'rgba(169, 174, 208, 0.15)';
-const MINUTE = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+const MINUTE = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
 
 export class SalesChart {
   #container;
