@@ -80,16 +80,21 @@ export class LiveSocket {
     }
     this.#socket = socket;
     this.#welcomed = false;
+    // A socket replaced or stopped meanwhile (log out) is no longer listened to.
     socket.addEventListener('open', () => {
+      if (this.#socket !== socket) return;
       const { token, name } = this.#credentials;
       socket.send(JSON.stringify({ type: 'AUTH', token, operator: name }));
     });
-    socket.addEventListener('message', (event) => this.#receive(event.data));
+    socket.addEventListener('message', (event) => {
+      if (this.#socket === socket) this.#receive(event.data);
+    });
     // 'error' is always followed by 'close', which is where recovery happens.
     socket.addEventListener('close', (event) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
-      if (event.code === POLICY_VIOLATION || this.#refused) {
+      // 1008 before WELCOME is a refused token; after it, a flood, which a retry ends.
+      if (this.#refused || (event.code === POLICY_VIOLATION && !this.#welcomed)) {
         this.#refuse();
       } else {
         this.#retry();
