@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,16 +62,16 @@ def dashboard(*, state: str = "on_sale", lapse_in: float = 25.0) -> dict[str, An
     return {
         "event": _info(state),
         "version": 812,
-        "totals": _counts(seats, occupancy, lambda item: True),
+        "totals": _counts([seat_id for _, seat_id, _ in seats], occupancy),
         "sections": [
-            {"name": name, **_counts(seats, occupancy, lambda item, n=name: item[0] == n)}
+            {"name": name, **_counts([s for zone, s, _ in seats if zone == name], occupancy)}
             for name in ("Stalls", "Circle", "Boxes")
         ],
         "categories": [
             {
                 "name": name,
                 "price": price,
-                **_counts(seats, occupancy, lambda item, n=name: item[2] == n),
+                **_counts([s for _, s, category in seats if category == name], occupancy),
             }
             for name, price in PRICES.items()
         ],
@@ -124,14 +123,10 @@ def dashboard(*, state: str = "on_sale", lapse_in: float = 25.0) -> dict[str, An
     }
 
 
-def _counts(
-    seats: list[tuple[str, str, str]],
-    occupancy: dict[str, str],
-    keep: Callable[[tuple[str, str, str]], bool],
-) -> dict[str, int]:
-    chosen = [seat_id for seat in seats if keep(seat) for seat_id in seat[1:2]]
-    states = Counter(occupancy.get(seat_id, "available") for seat_id in chosen)
-    return {"seats": len(chosen)} | {
+def _counts(seat_ids: list[str], occupancy: dict[str, str]) -> dict[str, int]:
+    """How many of ``seat_ids`` there are, and how many in each state."""
+    states = Counter(occupancy.get(seat_id, "available") for seat_id in seat_ids)
+    return {"seats": len(seat_ids)} | {
         name: states[name] for name in ("available", "held", "booked", "blocked")
     }
 

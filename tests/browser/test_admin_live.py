@@ -332,5 +332,4 @@ def test_admin_live_busy_event_at_1280_by_800(
     expect(admin.page.locator("#people-connected")).to_have_text("1")
     expect(admin.page.locator("#audit-list li")).to_have_count(3)
     name = f"admin-dashboard-{plan_name}-1280x800"
-    path = admin.screenshot(ARTIFACTS, name, full_page=False)
-    print(f"screenshot: {path}")
+    print(f"screenshot: {admin.screenshot(ARTIFACTS, name, full_page=False)}")
