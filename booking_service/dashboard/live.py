@@ -164,6 +164,10 @@ class _Watch:
         except BookingError as exc:
             logger.warning("dashboard not counted: %s", exc, extra={"event": self.event_id})
             return None
+        except Exception:
+            # A bug must not end the push task: the next change tries again.
+            logger.exception("dashboard not counted", extra={"event": self.event_id})
+            return None
         self.connected = data["connected"]
         return _frame("DASHBOARD", event_id=self.event_id, data=data)
 

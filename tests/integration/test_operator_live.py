@@ -186,3 +186,19 @@ async def test_live_dashboard_counts_people_across_two_edges(
         rest = {"people": 2, "watching": 2, "edges": 1}
         await operator.next("DASHBOARD", lambda f: f["data"]["connected"] == rest, within=3)
         assert time.monotonic() - stopped > 0.4
+
+
+async def test_live_socket_closes_with_1012_when_the_service_stops(
+    start_booking: Callable[..., BookingProcess],
+) -> None:
+    """Stopping the service closes a watching operator's socket with 1012 (go elsewhere)
+    and the service ends promptly, every push task stopped without an error."""
+    booking = start_booking(ADMIN_TOKEN=ADMIN_TOKEN)
+    async with OperatorSocket.connect(booking.url) as operator:
+        await operator.login(ADMIN_TOKEN)
+        await operator.watch("main")
+        started = time.monotonic()
+        booking.stop()
+        assert time.monotonic() - started < 3
+        assert await operator.wait_closed() == 1012
+    assert '"level":"error"' not in booking.log_tail(200)
