@@ -91,6 +91,7 @@ async def _running(services: Services) -> AsyncIterator[None]:
     services.dashboard.feed.start()
     interval = services.settings.heartbeat_seconds
     supervisor.start("events", events.run)
+    supervisor.start("operator feed", services.dashboard.feed.run)
     supervisor.start("sweeper", lambda: run_sweeper(events.stores, publisher))
     supervisor.start(
         "heartbeat", lambda: run_heartbeat(events.stores, publisher, interval=interval)

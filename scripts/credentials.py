@@ -8,9 +8,9 @@ from them: ``redis-users.acl`` (Redis ACL: the ``booking`` user, and the default
 the operator's account behind the ``redis-admin`` password) and ``nats-auth.conf``
 (nats-server users ``booking``, who may publish ``seats.>`` and ``events.>``, and
 ``edge``, who may only subscribe to them and publish its census on ``edges.>``).
-Passwords are made once and never change afterwards, so a restarted stack keeps its accounts; the server files are rewritten from
-them each time. ``--url`` prints one account's URL for a script to capture; nothing else
-ever prints a password.
+Passwords are made once and never change afterwards, so a restarted stack keeps its
+accounts; the server files are rewritten from them each time. ``--url`` prints one
+account's URL for a script to capture; nothing else ever prints a password.
 
 ``--compose DIR`` is for docker compose: it also copies each service only what it needs
 into ``DIR/<service>/`` (owned by that service's user), so an edge never holds the

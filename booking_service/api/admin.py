@@ -24,7 +24,7 @@ from booking_service.api.bodies import documented_body, read_body
 from booking_service.api.events import info_body
 from booking_service.api.responses import json_response
 from booking_service.dashboard.audit import AuditAction
-from booking_service.dashboard.live import event_listing
+from booking_service.dashboard.board import event_listing
 from booking_service.errors import InvalidRequest
 from booking_service.events.info import EventState
 from booking_service.events.plans import PlanSource

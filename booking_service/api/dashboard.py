@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from booking_service.api.admin import Operator
 from booking_service.api.responses import json_response
+from booking_service.dashboard.connection import OperatorConnection
 from booking_service.services import Services
 
 __all__ = ["AUDIT_LISTED", "router"]
@@ -31,8 +32,12 @@ async def audit(event_id: str, services: Operator) -> Response:
 
 @router.websocket("/live")
 async def live(websocket: WebSocket) -> None:
-    """DASHBOARD frames pushed as the watched event changes (``dashboard.live``)."""
+    """DASHBOARD frames pushed as the watched event changes (``dashboard.connection``)."""
     services: Services = websocket.app.state.services
-    await services.live.serve(
-        websocket, services.operator, max_bytes=services.settings.live_max_message_bytes
+    connection = OperatorConnection(
+        websocket,
+        services.live,
+        services.operator,
+        max_bytes=services.settings.live_max_message_bytes,
     )
+    await connection.run()

@@ -1,4 +1,5 @@
-"""Dashboard: an event's dashboard figures, read afresh from Redis and this process's feed."""
+"""Dashboard: an event's dashboard figures, read afresh from Redis and this process's feed;
+``event_listing``: every event with its seat counts."""
 
 from __future__ import annotations
 
@@ -8,17 +9,27 @@ from typing import Any
 import orjson
 
 from booking_service.dashboard.feed import OperatorFeed
-from booking_service.dashboard.figures import Inputs, dashboard_data
+from booking_service.dashboard.figures import Inputs, dashboard_data, seat_counts
 from booking_service.events.info import EventState
 from booking_service.events.keys import event_key
-from booking_service.events.registry import Event
+from booking_service.events.registry import Event, EventRegistry
 from booking_service.redis_client import RedisClient
 from booking_service.seats import redis_errors
 
-__all__ = ["AUDIT_SHOWN", "Dashboard"]
+__all__ = ["AUDIT_SHOWN", "Dashboard", "event_listing"]
 
 # Audit entries a dashboard shows, newest first.
 AUDIT_SHOWN = 20
+
+
+async def event_listing(events: EventRegistry) -> list[dict[str, Any]]:
+    """Every event as ``GET /api/admin/events`` lists it: its description and seat counts."""
+    await events.refresh()
+    listed = []
+    for event in events.known():
+        seats = orjson.loads((await event.store.snapshot()).seats_json)
+        listed.append({**event.info.model_dump(mode="json"), "counts": seat_counts(seats)})
+    return listed
 
 
 class Dashboard:
@@ -32,8 +43,11 @@ class Dashboard:
         """The event's ``DASHBOARD`` data as it is now; StoreUnavailable if Redis is away.
 
         The sale state is read with the orders and the audit entries, so a state set
-        through another process shows at once, not after the next event refresh.
+        through another process shows at once, not after the next event refresh. A
+        read makes the feed listen to changes for a while (``feed.LINGER``); the
+        changes listed are those heard since it began.
         """
+        self.feed.read()
         snapshot = await event.store.snapshot()
         with redis_errors():
             async with self._redis.pipeline(transaction=False) as pipe:

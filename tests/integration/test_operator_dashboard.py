@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
+import pytest
 
+from booking_service.app import create_app
 from booking_service.dashboard.audit import Actor, AuditAction, AuditLog
 from booking_service.events.keys import event_key
 from booking_service.redis_client import connect_redis
+from booking_service.services import Services
 from shared.config import BookingSettings
 from tests.event_api import OPERATOR, balcony_plan, create_event
 from tests.seat_api import assert_error, poll_until, start_session
+from tests.servers import START_TIMEOUT
 
 PRICES = {"Standard": 30.0, "Premium": 72.5}
 
@@ -94,8 +98,9 @@ async def test_audit_refuses_a_bad_operator_name_and_records_nothing(
     """An X-Operator that is no name (too long, control characters) is a 400, changing nothing."""
     event_id = await _theatre(api)
     path = f"/api/admin/events/{event_id}/state"
-    for name in ("x" * 65, "tab\there", " padded"):
-        response = await api.post(path, json={"state": "closed"}, headers=_as(name))
+    for name in (b"x" * 65, b"tab\there", b"\x85"):
+        headers = {**OPERATOR, "X-Operator": name}
+        response = await api.post(path, json={"state": "closed"}, headers=headers)
         assert "X-Operator" in assert_error(response, 400)
     assert (await api.get(f"/api/events/{event_id}")).json()["state"] == "on_sale"
     assert (await api.get(f"/api/admin/events/{event_id}/audit", headers=OPERATOR)).json() == []
@@ -152,9 +157,43 @@ async def test_exports_list_every_order_seat_by_seat(api: httpx.AsyncClient) -> 
     assert exported[1]["status"] == "cancelled"
 
 
-async def test_dashboard_counts_holds_bookings_blocks_and_orders(api: httpx.AsyncClient) -> None:
-    """After a hold, two orders (one cancelled) and a block, every figure is as expected."""
+async def _listening(api: httpx.AsyncClient, services: Services, event_id: str) -> None:
+    """Read the dashboard once, and wait until the feed hears the changes it lists."""
+    path = f"/api/admin/events/{event_id}/dashboard"
+    assert (await api.get(path, headers=OPERATOR)).json()["changes"] == []
+
+    async def listening() -> bool:
+        return services.dashboard.feed.listening
+
+    assert await poll_until(listening, within=2, interval=0.01)
+
+
+@pytest.fixture
+async def operator_api(
+    make_settings: Callable[..., BookingSettings],
+) -> AsyncIterator[tuple[httpx.AsyncClient, Services]]:
+    """An in-process booking service, and its services to look into."""
+    app = create_app(make_settings())
+    async with app.lifespan():
+        services: Services = app.api.state.services
+
+        async def connected() -> bool:
+            return bool(services.publisher.connected and services.dashboard.feed.connected)
+
+        assert await poll_until(connected, within=START_TIMEOUT, interval=0.01)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://booking") as http:
+            yield http, services
+
+
+async def test_dashboard_counts_holds_bookings_blocks_and_orders(
+    operator_api: tuple[httpx.AsyncClient, Services],
+) -> None:
+    """After a hold, two orders (one cancelled) and a block, every figure is as expected,
+    the changes listed since the dashboard was first read."""
+    api, services = operator_api
     event_id = await _theatre(api)
+    await _listening(api, services, event_id)
     ann = await start_session(api, "ann")
     await _hold(api, event_id, ann, "A1")
     await _buy(api, event_id, "bob", "A2", "BAL-A1")

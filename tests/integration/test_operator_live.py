@@ -7,6 +7,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -49,6 +50,12 @@ async def _book(http: httpx.AsyncClient, user_id: str, seat_id: str) -> None:
     assert order.status_code == 201, order.text
 
 
+def _shows_booking(frame: dict[str, Any]) -> bool:
+    data = frame["data"]
+    changes = data["changes"]
+    return bool(data["totals"]["booked"] == 1 and changes and changes[0]["event_type"] == "booked")
+
+
 async def test_live_dashboard_shows_what_any_process_did_within_a_second(
     two_processes: tuple[BookingProcess, BookingProcess, NginxServer],
 ) -> None:
@@ -68,13 +75,12 @@ async def test_live_dashboard_shows_what_any_process_did_within_a_second(
             await _book(buyer, "buyer", "C4")
         booked_at = time.monotonic()
         for operator in operators:
-            frame = await operator.next(
-                "DASHBOARD", lambda f: f["data"]["totals"]["booked"] == 1, within=1
-            )
+            # The figures come from Redis, the changes from NATS: a frame may show the
+            # booking a moment before its change is heard; the next one lists it.
+            frame = await operator.next("DASHBOARD", _shows_booking, within=1)
             assert frame["event_id"] == "main"
             assert frame["data"]["occupancy"] == {"C4": "booked"}
             assert frame["data"]["orders"] == {"confirmed": 1, "cancelled": 0}
-            assert frame["data"]["changes"][0]["event_type"] == "booked"
         assert time.monotonic() - booked_at < 1
         async with http_client(second.url) as http:
             closed = await http.post(
@@ -181,11 +187,13 @@ async def test_live_dashboard_counts_people_across_two_edges(
         async with http_client(stack.api) as http:
             main = (await http.get("/api/admin/events/main/dashboard", headers=OPERATOR)).json()
         assert main["connected"] == {"people": 3, "watching": 1, "edges": 2}
-        stack.edges[1].stop()
-        stopped = time.monotonic()
+        stopping = time.monotonic()
+        # Off the event loop: the edge closes its clients (cy too) as it stops.
+        await asyncio.to_thread(stack.edges[1].stop)
         rest = {"people": 2, "watching": 2, "edges": 1}
-        await operator.next("DASHBOARD", lambda f: f["data"]["connected"] == rest, within=3)
-        assert time.monotonic() - stopped > 0.4
+        frame = await operator.next("DASHBOARD", lambda f: f["data"]["connected"] == rest, within=3)
+        # Forgotten three intervals (0.6 s) after its last report, not at once.
+        assert operator.arrivals[operator.frames.index(frame)] - stopping > 0.4
 
 
 async def test_live_socket_closes_with_1012_when_the_service_stops(
@@ -198,7 +206,7 @@ async def test_live_socket_closes_with_1012_when_the_service_stops(
         await operator.login(ADMIN_TOKEN)
         await operator.watch("main")
         started = time.monotonic()
-        booking.stop()
+        await asyncio.to_thread(booking.stop)
         assert time.monotonic() - started < 3
         assert await operator.wait_closed() == 1012
     assert '"level":"error"' not in booking.log_tail(200)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from booking_service.errors import OperatorRequired
-from booking_service.operator import OperatorToken, token_path
+from booking_service.operator import OperatorToken, operator_name, token_path
 from booking_service.secret_file import UnsafeSecretFile
 from shared.config import BookingSettings
 
@@ -59,3 +59,26 @@ def test_operator_token_empty_in_environment_means_unset(monkeypatch: pytest.Mon
     """An empty ADMIN_TOKEN (as compose passes an unset one) leaves the token file in charge."""
     monkeypatch.setenv("ADMIN_TOKEN", "")
     assert BookingSettings().admin_token is None
+
+
+@pytest.mark.parametrize(
+    ("given", "name"),
+    [
+        (None, "operator"),
+        ("ada", "ada"),
+        ("night shift", "night shift"),
+        ("x" * 64, "x" * 64),
+        ("x" * 65, None),
+        ("Zoë", "Zoë"),
+        ("", None),
+        ("tab\there", None),
+        ("line\nbreak", None),
+        ("\x85", None),
+    ],
+)
+def test_operator_name_is_one_to_64_printable_characters(
+    given: str | None, name: str | None
+) -> None:
+    """X-Operator names who acted: absent means "operator"; anything but 1-64 printable
+    characters is refused."""
+    assert operator_name(given) == name
