@@ -134,13 +134,15 @@ def _counts(seat_ids: list[str], occupancy: dict[str, str]) -> dict[str, int]:
 class FixtureServer:
     """Routes one page's operator calls and live socket to fixed answers.
 
-    ``sockets`` counts the live connections opened; ``frames`` keeps what the page sent.
+    ``sockets`` counts the live connections opened; ``frames`` keeps what the page sent
+    on them, ``operators`` the ``X-Operator`` of each REST call.
     """
 
     def __init__(self, page: Page, data: dict[str, Any] | None = None) -> None:
         self.data = data or dashboard()
         self.sockets: list[WebSocketRoute] = []
         self.frames: list[dict[str, Any]] = []
+        self.operators: list[str | None] = []
         page.route("**/api/admin/**", self._rest)
         page.route(f"**/api/events/{FIXTURE_EVENT}/plan", self._plan)
         page.route_web_socket("**/api/admin/live", self._live)
@@ -153,6 +155,7 @@ class FixtureServer:
         )
 
     def _rest(self, route: Route) -> None:
+        self.operators.append(route.request.headers.get("x-operator"))
         if route.request.headers.get("authorization") != f"Bearer {FIXTURE_TOKEN}":
             route.fulfill(
                 status=401,

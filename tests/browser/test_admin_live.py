@@ -89,9 +89,11 @@ def pages(
         page.page.context.close()
 
 
-def _logged_in(open_admin: Opener, stack: ScriptStack, event_id: str, **size: int) -> AdminPage:
-    admin = open_admin(**size)
-    admin.log_in(_token(stack))
+def _logged_in(
+    open_admin: Opener, stack: ScriptStack, event_id: str, *, name: str = "alex"
+) -> AdminPage:
+    admin = open_admin()
+    admin.log_in(_token(stack), name=name)
     admin.wait_live()
     admin.pick_event(event_id)
     return admin
@@ -175,9 +177,10 @@ def test_admin_live_block_makes_a_seat_unavailable_on_the_public_map(
     theatre: dict[str, Any],
 ) -> None:
     """Seats blocked from the dashboard (one clicked on its map, one typed) are not for
-    sale on the public map; unblocked, they are available again; the audit log says who."""
+    sale on the public map; unblocked, they are available again; the audit log names who
+    did it, as typed at login (X-Operator)."""
     open_admin, open_public = pages
-    admin = _logged_in(open_admin, admin_stack, theatre["id"])
+    admin = _logged_in(open_admin, admin_stack, theatre["id"], name="Zoë")
     visitor = open_public(theatre["id"])
     clicked, typed = _free_seats(admin, "CIR-B", 2)
     admin.seat(clicked).dispatch_event("click")
@@ -190,7 +193,7 @@ def test_admin_live_block_makes_a_seat_unavailable_on_the_public_map(
         visitor.expect_seat(seat_id, "blocked", timeout_ms=2000)
         admin.expect_seat(seat_id, "blocked")
     expect(admin.page.locator("#audit-list li").first).to_contain_text(
-        f"alex blocked seats {clicked}, {typed}"
+        f"Zoë blocked seats {clicked}, {typed}"
     )
     visitor.seat(clicked).click()
     expect(visitor.message()).to_contain_text("not for sale")

@@ -117,6 +117,22 @@ def test_admin_page_logs_out_when_the_socket_refuses_a_stored_token(
         page.page.context.close()
 
 
+def test_admin_page_names_the_operator_on_every_call(open_admin: Opener) -> None:
+    """The name typed at login goes as X-Operator and in AUTH; "Zoë" is a name, one no
+    header can carry is refused at the form (test_admin_live reads "Zoë" in the audit log)."""
+    page, server = open_admin()
+    page.log_in(FIXTURE_TOKEN, name="Łukasz")
+    expect(page.page.locator("#login-error")).to_contain_text("1 to 64 Latin letters")
+    page.log_in(FIXTURE_TOKEN, name="Zoë")
+    page.wait_live()
+    expect(page.page.locator("#operator-name")).to_have_text("Zoë")
+    assert server.frames[0] == {"type": "AUTH", "token": FIXTURE_TOKEN, "operator": "Zoë"}
+    page.page.get_by_role("button", name="Log out").click()
+    page.log_in(FIXTURE_TOKEN, name="sam")
+    page.wait_live()
+    assert server.operators[-1] == "sam"
+
+
 def test_admin_page_shows_every_figure_of_the_dashboard(open_admin: Opener) -> None:
     """Totals, tables, revenue in euros, map colours, lapsing holds, feed and audit log show."""
     page, server = open_admin()

@@ -7,8 +7,11 @@
 import { OperatorApi } from './api.js';
 
 const UNAUTHORIZED = 401;
-/** What `X-Operator` accepts: 1–64 printable ASCII characters. */
-const NAME = /^[\x20-\x7e]{1,64}$/;
+/**
+ * A name `X-Operator` can carry: 1–64 printable characters (the server's rule) that a
+ * header can hold (ISO-8859-1, which fetch() insists on): "Zoë" is fine, "Łukasz" not.
+ */
+const NAME = /^[\x20-\x7e\xa1-\xac\xae-\xff]{1,64}$/;
 
 export class LoginForm {
   #els;
@@ -47,7 +50,7 @@ export class LoginForm {
     const token = this.#els.token.value.trim();
     if (!NAME.test(name)) {
       this.#els.error.textContent =
-        'Your name: 1 to 64 plain characters (letters, digits, spaces, punctuation).';
+        'Your name: 1 to 64 Latin letters, digits, spaces or punctuation marks.';
       this.#els.name.focus();
       return;
     }
