@@ -169,6 +169,9 @@ def test_admin_live_shows_a_sale_from_another_browser_within_a_second(
     )
     assert time.monotonic() - confirmed < SALE_SHOWS_WITHIN_MS / 1000
     expect(admin.page.locator("#feed-list li").first).to_contain_text("booked")
+    # The buyer's page is one person connected, watching this event (edges report every 2 s).
+    expect(admin.page.locator("#people-connected")).to_have_text("1")
+    expect(admin.page.locator("#people-watching")).to_have_text("1")
 
 
 def test_admin_live_block_makes_a_seat_unavailable_on_the_public_map(
@@ -195,12 +198,16 @@ def test_admin_live_block_makes_a_seat_unavailable_on_the_public_map(
     expect(admin.page.locator("#audit-list li").first).to_contain_text(
         f"Zoë blocked seats {clicked}, {typed}"
     )
+    feed = admin.page.locator("#feed-list li")
+    expect(feed.filter(has_text=re.compile(r"Seat \d+ blocked$"))).to_have_count(2)
     visitor.seat(clicked).click()
     expect(visitor.message()).to_contain_text("not for sale")
     admin.block([clicked, typed], blocked=False)
     expect(admin.message()).to_have_text("2 seats are unblocked.")
     visitor.expect_seat(clicked, "available", timeout_ms=2000)
     admin.expect_seat(typed, "available")
+    expect(feed.filter(has_text=re.compile(r"Seat \d+ unblocked$"))).to_have_count(2)
+    expect(feed.filter(has_text=re.compile(r"Seat \d+ blocked$"))).to_have_count(2)
 
 
 def test_admin_live_block_of_a_booked_seat_shows_the_api_error(

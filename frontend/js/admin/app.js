@@ -175,7 +175,7 @@ export class AdminApp {
     this.#counts.show(data, prices);
     this.#chart.show(data.sales_per_minute);
     this.#lapsing.show(data.lapsing_holds);
-    this.#feed.show(eventId, data.changes);
+    this.#feed.show(eventId, data.changes, data.occupancy);
     this.#audit.show(data.audit);
     this.#showState(eventId, event);
     this.#main.setAttribute('aria-busy', 'false');

@@ -57,8 +57,9 @@ export class SalesChart {
   #describe(points) {
     const total = points.reduce((sum, [, seats]) => sum + seats, 0);
     const last = points.at(-1)?.[1] ?? 0;
+    const seats = total === 1 ? 'seat' : 'seats';
     this.#summary.textContent =
-      `${total.toLocaleString()} seats sold in the last ${points.length} minutes; ` +
+      `${total.toLocaleString()} ${seats} sold in the last ${points.length} minutes; ` +
       `${last.toLocaleString()} in the current minute.`;
   }
 }
