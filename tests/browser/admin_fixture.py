@@ -138,8 +138,12 @@ class FixtureServer:
     on them, ``operators`` the ``X-Operator`` of each REST call.
     """
 
-    def __init__(self, page: Page, data: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, page: Page, data: dict[str, Any] | None = None, *, plan_failures: int = 0
+    ) -> None:
+        """``plan_failures``: how many plan requests answer 503 before one succeeds."""
         self.data = data or dashboard()
+        self.plan_failures = plan_failures
         self.sockets: list[WebSocketRoute] = []
         self.frames: list[dict[str, Any]] = []
         self.operators: list[str | None] = []
@@ -168,6 +172,10 @@ class FixtureServer:
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
     def _plan(self, route: Route) -> None:
+        if self.plan_failures > 0:
+            self.plan_failures -= 1
+            route.fulfill(status=503, content_type="application/json", body='{"error": "Busy"}')
+            return
         body = json.dumps(shipped_plan("theatre"))
         route.fulfill(status=200, content_type="application/json", body=body)
 

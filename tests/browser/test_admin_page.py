@@ -133,6 +133,19 @@ def test_admin_page_names_the_operator_on_every_call(open_admin: Opener) -> None
     assert server.operators[-1] == "sam"
 
 
+def test_admin_page_draws_the_map_on_a_later_frame_when_the_plan_failed(open_admin: Opener) -> None:
+    """A plan that could not be fetched leaves the map empty but the figures live; the next
+    DASHBOARD fetches it again and draws it."""
+    page, server = open_admin()
+    server.plan_failures = 1
+    page.log_in(FIXTURE_TOKEN)
+    page.wait_live()
+    expect(page.total("booked")).to_have_text(f"{server.data['totals']['booked']:,}")
+    expect(page.page.locator("#occupancy-map [data-seat-id]")).to_have_count(0)
+    server.push(server.data)
+    page.expect_seat("CIR-A1", "blocked")
+
+
 def test_admin_page_shows_every_figure_of_the_dashboard(open_admin: Opener) -> None:
     """Totals, tables, revenue in euros, map colours, lapsing holds, feed and audit log show."""
     page, server = open_admin()

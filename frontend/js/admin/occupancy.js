@@ -55,16 +55,27 @@ export class OccupancyMap {
     return seat ? displayName(this.#plan, seat) : seatId;
   }
 
-  /** Show `eventId`'s plan (drawn once) with `occupancy`; resolves once painted. */
+  /**
+   * Show `eventId`'s plan (drawn once) with `occupancy`; resolves once painted. A plan
+   * that could not be fetched leaves the map empty, and the next call tries again.
+   */
   async show(eventId, occupancy) {
     if (this.#eventId !== eventId) {
       if (this.#loading?.eventId !== eventId) {
         const promise = fetchPlan(eventId).then((data) => (data === null ? null : readPlan(data)));
         this.#loading = { eventId, promise };
       }
-      const plan = await this.#loading.promise;
+      const loading = this.#loading;
+      let plan;
+      try {
+        plan = await loading.promise;
+      } catch (error) {
+        console.warn('plan of %s not fetched', eventId, error);
+        if (this.#loading === loading) this.#loading = null;
+        return;
+      }
       // A later call may have switched to another event meanwhile.
-      if (this.#loading?.eventId !== eventId) return;
+      if (this.#loading !== loading) return;
       this.#draw(eventId, plan);
     }
     this.#paint(occupancy ?? {});
