@@ -138,6 +138,8 @@ export class AdminApp {
     const name = this.#credentials?.name ?? '';
     this.#credentials = null;
     this.#api = null;
+    // Its countdowns stop with it.
+    this.#lapsing.show([]);
     byId('dashboard').hidden = true;
     this.#login.show(error, name);
   }
