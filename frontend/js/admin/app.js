@@ -154,6 +154,8 @@ export class AdminApp {
 
   #watch(eventId) {
     this.#main.setAttribute('aria-busy', 'true');
+    // Seats picked are seats of the event watched until now.
+    this.#actions.setPicked([]);
     this.#live.watch(eventId);
   }
 
