@@ -16,6 +16,12 @@ HOLD_SECONDS = 3.0
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the browser tests' screenshots are, so they can be looked at."""
+    if ARTIFACTS.is_dir():
+        terminalreporter.write_line(f"browser screenshots: {ARTIFACTS}")
+
+
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     with sync_playwright() as playwright:

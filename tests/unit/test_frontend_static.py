@@ -127,10 +127,18 @@ def test_vendored_files_keep_their_licence() -> None:
         assert f"`{script.name}`" in readme, script.name
 
 
-def test_zoom_wraps_the_vendored_pan_zoom_module() -> None:
-    """js/zoom.js imports the vendored Panzoom; no other module imports from vendor/."""
-    importers = [s for s in OWN_SCRIPTS if re.search(r"from\s+'\.\./vendor/", s.read_text())]
-    assert importers == [FRONTEND / "js" / "zoom.js"]
+def test_each_vendored_module_has_one_wrapper() -> None:
+    """js/zoom.js wraps the vendored Panzoom and js/admin/sales-chart.js uPlot; no other
+    module imports from vendor/."""
+    importers = {
+        script.relative_to(FRONTEND).as_posix(): found
+        for script in OWN_SCRIPTS
+        if (found := re.findall(r"from\s+'(?:\.\./)+vendor/([^']+)'", script.read_text()))
+    }
+    assert importers == {
+        "js/zoom.js": ["panzoom.es.js"],
+        "js/admin/sales-chart.js": ["uPlot.esm.js"],
+    }
 
 
 def test_index_has_no_inline_scripts_or_styles(page: Elements) -> None:
