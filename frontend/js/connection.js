@@ -84,15 +84,19 @@ export class Connection {
   }
 
   #receive(raw) {
-    let frame;
-    try {
-      frame = JSON.parse(raw);
-    } catch {
-      console.warn('dropped a frame that is not JSON');
-      return;
-    }
+    const frame = parseFrame(raw);
     if (typeof frame?.type !== 'string') return;
     const data = frame.data !== null && typeof frame.data === 'object' ? frame.data : {};
     this.#handlers.onFrame(frame.type, data);
+  }
+}
+
+/** The JSON a WebSocket frame carries, or null (and a warning) when it is not JSON. */
+export function parseFrame(raw) {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    console.warn('dropped a frame that is not JSON');
+    return null;
   }
 }

@@ -10,7 +10,7 @@
  * the backoff resets once a WELCOME arrived.
  */
 
-import { backoffDelay } from '../connection.js';
+import { backoffDelay, parseFrame } from '../connection.js';
 
 const REFUSED = 'Authentication required';
 const POLICY_VIOLATION = 1008;
@@ -122,13 +122,7 @@ export class LiveSocket {
   }
 
   #receive(raw) {
-    let frame;
-    try {
-      frame = JSON.parse(raw);
-    } catch {
-      console.warn('dropped a frame that is not JSON');
-      return;
-    }
+    const frame = parseFrame(raw);
     if (frame?.type === 'WELCOME') {
       this.#attempt = 0;
       this.#welcomed = true;
