@@ -66,6 +66,15 @@ class OperatorSocket:
         data: dict[str, Any] = frame["data"]
         return data
 
+    def arrival_of(self, frame: dict[str, Any]) -> float:
+        """When ``frame`` (one this socket received, not an equal one) arrived, monotonic."""
+        received = zip(self.arrivals, self.frames, strict=True)
+        return next(at for at, each in received if each is frame)
+
+    def skip_received(self) -> None:
+        """Pass over every frame received so far: ``next`` looks only at later ones."""
+        self._cursor = len(self.frames)
+
     async def next(
         self,
         kind: str,

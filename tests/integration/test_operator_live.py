@@ -167,7 +167,7 @@ async def test_live_dashboard_counts_people_across_two_edges(
     """People connected to either edge are counted, those watching the event too; an edge
     that stops reporting is forgotten after three intervals, and the socket shows it."""
     stack = make_edge_stack(
-        booking_env={"ADMIN_TOKEN": ADMIN_TOKEN}, edge_env={"CENSUS_SECONDS": "0.2"}
+        booking_env={"ADMIN_TOKEN": ADMIN_TOKEN}, edge_env={"CENSUS_SECONDS": "0.5"}
     )
     async with http_client(stack.api) as http:
         theatre = (await create_event(http, "Recital", balcony_plan(), PRICES))["id"]
@@ -187,13 +187,16 @@ async def test_live_dashboard_counts_people_across_two_edges(
         async with http_client(stack.api) as http:
             main = (await http.get("/api/admin/events/main/dashboard", headers=OPERATOR)).json()
         assert main["connected"] == {"people": 3, "watching": 1, "edges": 2}
+        # A report held up on a busy machine may drop an edge for a moment before this;
+        # only what comes after the stop counts.
+        operator.skip_received()
         stopping = time.monotonic()
         # Off the event loop: the edge closes its clients (cy too) as it stops.
         await asyncio.to_thread(stack.edges[1].stop)
         rest = {"people": 2, "watching": 2, "edges": 1}
-        frame = await operator.next("DASHBOARD", lambda f: f["data"]["connected"] == rest, within=3)
-        # Forgotten three intervals (0.6 s) after its last report, not at once.
-        assert operator.arrivals[operator.frames.index(frame)] - stopping > 0.4
+        frame = await operator.next("DASHBOARD", lambda f: f["data"]["connected"] == rest, within=5)
+        # Forgotten three intervals (1.5 s) after its last report, not at once.
+        assert operator.arrival_of(frame) - stopping > 1.0
 
 
 async def test_live_socket_closes_with_1012_when_the_service_stops(
