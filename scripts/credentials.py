@@ -12,9 +12,11 @@ Passwords are made once and never change afterwards, so a restarted stack keeps 
 accounts; the server files are rewritten from them each time. ``--url`` prints one
 account's URL for a script to capture; nothing else ever prints a password.
 
-``--compose DIR`` is for docker compose: it also copies each service only what it needs
-into ``DIR/<service>/`` (owned by that service's user), so an edge never holds the
-booking service's password.
+``--compose DIR`` is for docker compose: it also makes the session-signing secret
+(``session-secret``, once, like the passwords) and copies each service only what it
+needs into ``DIR/<service>/`` (owned by that service's user), so an edge never holds
+the booking service's password, yet signs and verifies sessions with the same secret
+as the booking service.
 """
 
 from __future__ import annotations
@@ -28,11 +30,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ACCOUNTS", "Credentials", "ensure", "main", "nats_config", "redis_acl"]
+__all__ = [
+    "ACCOUNTS",
+    "SESSION_SECRET",
+    "Credentials",
+    "ensure",
+    "ensure_session_secret",
+    "export_for_compose",
+    "main",
+    "nats_config",
+    "redis_acl",
+]
 
 ACCOUNTS = ("redis-booking", "redis-admin", "nats-booking", "nats-edge")
 REDIS_ACL = "redis-users.acl"
 NATS_CONF = "nats-auth.conf"
+# Read raw by the edges (SESSION_SECRET_FILE) and by the booking service (SESSION_SECRET
+# from the file's text): no trailing newline, so both sign with the same bytes.
+SESSION_SECRET = "session-secret"
 # What the booking service runs on Redis: its scripts, reads and PING. CONFIG, DEBUG,
 # KEYS, FLUSHALL, SHUTDOWN, ACL and the like (@dangerous) stay with the operator.
 BOOKING_REDIS_RULES = "~* &* +@all -@dangerous"
@@ -140,13 +155,20 @@ def ensure(directory: Path) -> Credentials:
     return credentials
 
 
+def ensure_session_secret(directory: Path) -> None:
+    """Create the session-signing secret in ``directory`` unless it is there."""
+    if _read_password(directory / SESSION_SECRET) is None:
+        _write_private(directory / SESSION_SECRET, secrets.token_hex(32))
+
+
 def export_for_compose(credentials: Credentials, target: Path) -> None:
     """Give each compose service its own directory with only the files it needs."""
+    ensure_session_secret(credentials.directory)
     needs = {
         "redis": [REDIS_ACL],
         "nats": [NATS_CONF],
-        "booking-service": ["redis-booking.password", "nats-booking.password"],
-        "edge": ["nats-edge.password"],
+        "booking-service": ["redis-booking.password", "nats-booking.password", SESSION_SECRET],
+        "edge": ["nats-edge.password", SESSION_SECRET],
     }
     for service, names in needs.items():
         folder = target / service

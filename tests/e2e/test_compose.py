@@ -10,8 +10,10 @@ in one Chromium page shows in the other, then its release.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -72,6 +74,44 @@ def test_compose_shell_script_passes(compose_stack: ComposeStack, script: str) -
     result = compose_stack.run(script, ARTIFACTS_DIR=str(ARTIFACTS))
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 failed" in result.stdout
+
+
+async def _subscribe(url: str) -> dict[str, Any]:
+    """One WebSocket through NGINX: its SUBSCRIBE_ACK's data, within 5 s."""
+    async with connect(url, open_timeout=5, compression=None) as viewer:
+        await asyncio.wait_for(viewer.recv(), 5)
+        await viewer.send(json.dumps({"type": "SUBSCRIBE", "data": {"user_id": "compose-signed"}}))
+        async with asyncio.timeout(5):
+            while (frame := json.loads(await viewer.recv()))["type"] != "SUBSCRIBE_ACK":
+                pass
+    assert frame["data"]["success"], frame
+    session: dict[str, Any] = frame["data"]["data"]
+    return session
+
+
+def test_compose_edges_sign_sessions(compose_stack: ComposeStack) -> None:
+    """With the booking service paused, an edge still starts a session (it holds the
+    signing secret), and the booking service accepts that session's token."""
+    ws_url = compose_stack.base_url.replace("http", "ws", 1) + "/ws"
+    compose_stack.compose("pause", "booking-service")
+    try:
+        session = asyncio.run(_subscribe(ws_url))
+    finally:
+        compose_stack.compose("unpause", "booking-service")
+    compose_stack.wait_healthy()
+    headers = {"X-Session-Token": session["session_token"]}
+    api = compose_stack.base_url + "/api"
+    seats = httpx.get(f"{api}/seats", timeout=5).json()
+    free = next(seat["id"] for seat in seats if seat["status"] == 0)
+    for action in ("select", "release"):
+        response = httpx.post(
+            f"{api}/seats/{action}",
+            json={"seat_id": free},
+            headers=headers,
+            timeout=5,
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["user_id"] == session["user_id"] == "compose-signed"
 
 
 async def _open_viewers(url: str, count: int) -> list[ClientConnection]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
 from scripts import credentials
+from shared.config import MIN_SECRET_BYTES
 
 
 def test_credentials_are_made_once_and_kept(tmp_path: Path) -> None:
@@ -51,3 +55,27 @@ def test_credentials_url_names_the_account(tmp_path: Path) -> None:
     edge = made.password("nats-edge")
     assert made.url("nats-edge", "h:4222") == f"nats://edge:{edge}@h:4222"
     assert made.url("redis-admin", "h:6379").startswith("redis://default:")
+
+
+def test_credentials_compose_export_shares_one_session_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Booking service and edges get the same signing secret, made once, with no newline;
+    the edges get no booking password."""
+    monkeypatch.setattr(
+        credentials, "COMPOSE_OWNERS", dict.fromkeys(credentials.COMPOSE_OWNERS, os.getuid())
+    )
+    store, target = tmp_path / "store", tmp_path / "compose"
+    credentials.export_for_compose(credentials.ensure(store), target)
+    first = (target / "edge" / credentials.SESSION_SECRET).read_bytes()
+    credentials.export_for_compose(credentials.ensure(store), target)
+    booking = (target / "booking-service" / credentials.SESSION_SECRET).read_bytes()
+    edge = (target / "edge" / credentials.SESSION_SECRET).read_bytes()
+    assert first == booking == edge
+    assert len(edge) >= MIN_SECRET_BYTES
+    assert not edge.endswith(b"\n")
+    assert sorted(path.name for path in (target / "edge").iterdir()) == [
+        "nats-edge.password",
+        credentials.SESSION_SECRET,
+    ]
+    assert (target / "edge" / credentials.SESSION_SECRET).stat().st_mode & 0o777 == 0o600
