@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Protocol
 
-from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 from redis.typing import EncodableT
 
@@ -80,10 +79,10 @@ class _Replicated:
 class Scripts:
     """One registered script per operation; calls use EVALSHA and reload on NOSCRIPT.
 
-    On one Redis whose writes wait for no replica, the calls of all scripts share one
-    auto-pipeline: those made in the same event-loop turn reach Redis in one round trip.
-    With a ``Replication`` that asks for replicas, each write script's call returns only
-    once they confirmed its write (see ``booking_service.replication``).
+    The calls of all scripts share one auto-pipeline: those made in the same event-loop
+    turn reach Redis in one round trip (one per master on a cluster). With a
+    ``Replication`` that asks for replicas, each write script's call returns only once
+    they confirmed its write (see ``booking_service.replication``), in batches of its own.
     """
 
     select_seat: ScriptCall
@@ -104,16 +103,13 @@ class Scripts:
     @classmethod
     def register(cls, redis: RedisClient, replication: Replication | None = None) -> Scripts:
         """Register every script with this client (no round trip until first use)."""
-        waits = replication is not None and replication.replicas > 0
-        pipeline = AutoPipeline(redis) if isinstance(redis, Redis) and not waits else None
+        pipeline = AutoPipeline(redis)
         calls: dict[str, ScriptCall] = {}
         for name in cls.__dataclass_fields__:
             script = redis.register_script(_source(name))
             wrote = _WRITES.get(name)
-            if replication is not None and waits and wrote is not None:
+            if replication is not None and replication.replicas > 0 and wrote is not None:
                 calls[name] = _Replicated(script, replication, wrote)
-            elif pipeline is not None:
-                calls[name] = BatchedScript(script, pipeline)
             else:
-                calls[name] = script
+                calls[name] = BatchedScript(script, pipeline)
         return cls(**calls)

@@ -6,7 +6,10 @@ already confirmed to the buyer — is gone. So every write the service confirms 
 together with ``WAIT <replicas> <timeout ms>`` on the same connection, in one round trip:
 WAIT answers how many replicas have everything that connection wrote, and the write
 counts only if that is at least ``REDIS_WAIT_REPLICAS``. On a cluster both go to the
-master of the write's slot over one connection of that node.
+master of the write's slot over one connection of that node. The writes of one
+event-loop turn share that round trip and that WAIT (one per master on a cluster:
+``booking_service.auto_pipeline``), so confirming costs a round trip per batch, not
+per write.
 
 With 0 replicas asked (a single Redis), writes run exactly as they would without this.
 A write that WAIT cannot confirm in time has still happened on the master: the caller
@@ -22,21 +25,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from redis.asyncio import RedisCluster
-from redis.asyncio.cluster import PipelineCommand
 from redis.commands.core import AsyncScript
-from redis.exceptions import (
-    AskError,
-    ClusterDownError,
-    ConnectionError,
-    MovedError,
-    NoScriptError,
-    RedisClusterException,
-    RedisError,
-    TimeoutError,
-    TryAgainError,
-)
 from redis.typing import EncodableT
 
+from booking_service.auto_pipeline import AutoPipeline, run_script
 from booking_service.errors import NotReplicated
 from booking_service.redis_client import RedisClient
 
@@ -44,12 +36,6 @@ __all__ = ["Replication"]
 
 logger = logging.getLogger(__name__)
 
-# Replies after which the cluster's map of slots to masters is out of date.
-_STALE_TOPOLOGY = (ConnectionError, TimeoutError, ClusterDownError, MovedError, AskError)
-# Sends of a write refused before it ran (its slot moved to another master, its script
-# not loaded there yet, TRYAGAIN): the first and up to two more. An ASK (the slot
-# migrating, during a resharding) is not followed: that write is answered 503.
-_ATTEMPTS = 3
 # How long the health check's WAIT gives a master's replicas to show they are there.
 PROBE_TIMEOUT_MS = 50
 
@@ -60,7 +46,8 @@ class Replication:
     def __init__(self, redis: RedisClient, *, replicas: int, timeout_ms: int) -> None:
         self._redis = redis
         self._replicas = replicas
-        self._timeout_ms = timeout_ms
+        # The writes of one event-loop turn (per master) share one pipeline and one WAIT.
+        self._pipeline = AutoPipeline(redis, wait=(replicas, timeout_ms))
 
     @property
     def replicas(self) -> int:
@@ -79,17 +66,7 @@ class Replication:
         the replicas confirmed it (else NotReplicated). Every key shares one slot."""
         if not self._replicas:
             return await script(keys=keys, args=args)
-        for _ in range(_ATTEMPTS):
-            reply, confirmed = await self._with_wait(
-                keys[0], ("EVALSHA", script.sha, len(keys), *keys, *args)
-            )
-            if isinstance(reply, NoScriptError):
-                # A promoted replica or a restarted Redis has no scripts loaded yet.
-                script.sha = await self._redis.script_load(script.script)
-                continue
-            if isinstance(reply, MovedError | TryAgainError):
-                continue
-            break
+        reply, confirmed = await run_script(self._pipeline, script, keys, args)
         if isinstance(reply, Exception):
             raise reply
         if wrote(reply):
@@ -100,7 +77,7 @@ class Replication:
         """Run one write command on ``key``; its reply once the replicas confirmed it."""
         if not self._replicas:
             return await self._redis.execute_command(*command)
-        reply, confirmed = await self._with_wait(key, command)
+        reply, confirmed = await self._pipeline.run(*command, key=key)
         if isinstance(reply, Exception):
             raise reply
         self._check(confirmed, key)
@@ -140,44 +117,3 @@ class Replication:
                 "still be lost; try again (an order retried with the same Idempotency-Key "
                 "is made only once)"
             )
-
-    async def _with_wait(self, key: str, command: Sequence[EncodableT]) -> tuple[Any, Any]:
-        """``command`` and WAIT on one connection to ``key``'s master: both replies, each
-        a value or the error it raised."""
-        wait = ("WAIT", self._replicas, self._timeout_ms)
-        if not isinstance(self._redis, RedisCluster):
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.execute_command(*command)
-                pipe.execute_command(*wait)
-                reply, confirmed = await pipe.execute(raise_on_error=False)
-            return reply, confirmed
-        cluster = self._redis
-        sent = [PipelineCommand(0, *command), PipelineCommand(1, *wait)]
-        try:
-            await cluster.initialize()
-            node = cluster.get_node_from_key(key)
-            assert node is not None
-            await node.execute_pipeline(sent)
-        except _STALE_TOPOLOGY:
-            await self._refresh()
-            raise
-        except RedisClusterException as exc:
-            # No master serves the slot right now (mid-failover): as unavailable as down.
-            await self._refresh()
-            raise ClusterDownError(str(exc)) from exc
-        reply, confirmed = sent[0].result, sent[1].result
-        if isinstance(reply, _STALE_TOPOLOGY) or isinstance(confirmed, _STALE_TOPOLOGY):
-            await self._refresh()
-        return reply, confirmed
-
-    async def _refresh(self) -> None:
-        """Re-read which master serves which slot (concurrent callers share one reading).
-
-        Mid-failover the cluster may not cover every slot yet; the old map is kept and
-        the next failing write reads it again.
-        """
-        assert isinstance(self._redis, RedisCluster)
-        try:
-            await self._redis.nodes_manager.initialize()
-        except (RedisError, RedisClusterException, OSError) as exc:
-            logger.info("cluster map not refreshed", extra={"error": str(exc)})

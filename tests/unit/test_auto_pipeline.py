@@ -1,4 +1,5 @@
-"""The auto-pipeline: one round trip per event-loop turn, each caller its own reply or error."""
+"""The auto-pipeline: one round trip per event-loop turn (per master on a cluster), each
+caller its own reply or error."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ from types import TracebackType
 from typing import Any, cast
 
 import pytest
-from redis.asyncio import Redis
+from redis.asyncio import Redis, RedisCluster
+from redis.asyncio.cluster import PipelineCommand
 from redis.commands.core import AsyncScript
-from redis.exceptions import ConnectionError, NoScriptError, ResponseError
+from redis.exceptions import (
+    ClusterDownError,
+    ConnectionError,
+    MovedError,
+    NoScriptError,
+    ResponseError,
+    SlotNotCoveredError,
+)
 
-from booking_service.auto_pipeline import AutoPipeline, BatchedScript
+from booking_service.auto_pipeline import AutoPipeline, BatchedScript, Outcome, run_script
 
 # A fake Redis's answer to one command: a reply, or an error reply as an exception.
 Answer = Callable[[tuple[Any, ...]], Any]
@@ -167,3 +176,124 @@ async def test_batched_script_loads_an_unknown_script_and_calls_it_again() -> No
     assert await BatchedScript(_script("return 2"), pipeline)(keys=["k"], args=[]) == ("ran", "k")
     assert redis.loaded == ["return 2"]
     assert len(redis.batches) == 2
+
+
+async def test_auto_pipeline_with_wait_ends_each_batch_with_wait_and_tells_every_call() -> None:
+    """With ``wait``, the batch's last command is WAIT, and each call gets its answer."""
+    redis = FakeRedis(lambda command: 1 if command[0] == "WAIT" else ("reply", command[1]))
+    pipeline = AutoPipeline(cast(Redis, redis), wait=(1, 200))
+    outcomes = await asyncio.gather(*(pipeline.run("SET", f"k{i}", key=f"k{i}") for i in range(3)))
+    assert outcomes == [Outcome(("reply", f"k{i}"), 1) for i in range(3)]
+    assert redis.batches == [[("SET", "k0"), ("SET", "k1"), ("SET", "k2"), ("WAIT", 1, 200)]]
+
+
+class FakeNode:
+    """One master of a fake cluster: answers each pipeline as its cluster says."""
+
+    def __init__(self, name: str, cluster: FakeCluster) -> None:
+        self.name = name
+        self.cluster = cluster
+
+    async def execute_pipeline(self, commands: list[PipelineCommand]) -> bool:
+        self.cluster.pipelines.append((self.name, [command.args for command in commands]))
+        await asyncio.sleep(0)
+        if self.name in self.cluster.down:
+            raise ConnectionError(f"{self.name} is gone")
+        for command in commands:
+            command.result = self.cluster.answer(self.name, command.args)
+        return False
+
+
+class FakeNodesManager:
+    def __init__(self, cluster: FakeCluster) -> None:
+        self.cluster = cluster
+
+    async def initialize(self) -> None:
+        self.cluster.refreshes += 1
+
+
+class FakeCluster(RedisCluster):
+    """Enough of ``RedisCluster`` for the auto-pipeline: keys "<node>:<name>" live on
+    master <node>; a node in ``uncovered`` serves no slot."""
+
+    def __init__(self, answer: Callable[[str, tuple[Any, ...]], Any]) -> None:
+        self.answer = answer
+        self.pipelines: list[tuple[str, list[tuple[Any, ...]]]] = []
+        self.down: set[str] = set()
+        self.uncovered: set[str] = set()
+        self.refreshes = 0
+        self.nodes_manager = cast(Any, FakeNodesManager(self))
+
+    async def initialize(self) -> FakeCluster:
+        return self
+
+    def get_node_from_key(self, key: str, replica: bool = False) -> Any:
+        name = key.split(":")[0]
+        if name in self.uncovered:
+            raise SlotNotCoveredError(f"slot of {key} is not covered")
+        return FakeNode(name, self)
+
+    def get_random_node(self) -> Any:
+        return FakeNode("m1", self)
+
+
+def _on_node(node: str, command: tuple[Any, ...]) -> Any:
+    return 1 if command[0] == "WAIT" else (node, *command[1:])
+
+
+async def test_auto_pipeline_on_a_cluster_sends_one_pipeline_per_master_each_with_wait() -> None:
+    """Calls are grouped by the master of their key, in order, each group with its WAIT."""
+    cluster = FakeCluster(_on_node)
+    pipeline = AutoPipeline(cluster, wait=(1, 100))
+    keys = ["m1:a", "m2:b", "m1:c", "m3:d"]
+    outcomes = await asyncio.gather(*(pipeline.run("SET", key, key=key) for key in keys))
+    assert [outcome.reply for outcome in outcomes] == [
+        ("m1", "m1:a"),
+        ("m2", "m2:b"),
+        ("m1", "m1:c"),
+        ("m3", "m3:d"),
+    ]
+    assert {outcome.confirmed for outcome in outcomes} == {1}
+    assert sorted(cluster.pipelines) == [
+        ("m1", [("SET", "m1:a"), ("SET", "m1:c"), ("WAIT", 1, 100)]),
+        ("m2", [("SET", "m2:b"), ("WAIT", 1, 100)]),
+        ("m3", [("SET", "m3:d"), ("WAIT", 1, 100)]),
+    ]
+    assert cluster.refreshes == 0
+
+
+async def test_auto_pipeline_on_a_cluster_a_lost_master_fails_only_its_calls() -> None:
+    """A master that fails its pipeline fails those calls; the map is read again, and the
+    calls to other masters, and to a slot nobody serves, get their own outcomes."""
+    cluster = FakeCluster(_on_node)
+    cluster.down, cluster.uncovered = {"m2"}, {"m3"}
+    pipeline = AutoPipeline(cluster)
+    results = await asyncio.gather(
+        pipeline.execute("GET", "m1:a", key="m1:a"),
+        pipeline.execute("GET", "m2:b", key="m2:b"),
+        pipeline.execute("GET", "m3:c", key="m3:c"),
+        return_exceptions=True,
+    )
+    assert results[0] == ("m1", "m1:a")
+    assert isinstance(results[1], ConnectionError)
+    assert isinstance(results[2], ClusterDownError)
+    assert cluster.refreshes == 1
+
+
+async def test_run_script_sends_again_after_moved_and_after_noscript() -> None:
+    """A script refused before it ran (MOVED, then NOSCRIPT on the new master) is sent
+    again, the map read again and the script loaded; then its reply comes back."""
+    answers: list[Any] = [MovedError("3999 127.0.0.1:7001"), NoScriptError("NOSCRIPT")]
+    cluster = FakeCluster(lambda node, command: answers.pop(0) if answers else "ran")
+    loaded: list[str] = []
+
+    async def script_load(source: str) -> str:
+        loaded.append(source)
+        return "sha"
+
+    cluster.script_load = script_load  # type: ignore[method-assign]
+    outcome = await run_script(AutoPipeline(cluster), _script("return 3"), ["m1:k"], ["x"])
+    assert outcome == Outcome("ran")
+    assert loaded == ["return 3"]
+    assert len(cluster.pipelines) == 3
+    assert cluster.refreshes == 1
