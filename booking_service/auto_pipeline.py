@@ -77,7 +77,7 @@ class Outcome(NamedTuple):
 
 @dataclass(slots=True)
 class _Call:
-    key: EncodableT | None
+    key: str | None
     args: tuple[EncodableT, ...]
     reply: asyncio.Future[Outcome] = field(repr=False)
 
@@ -97,7 +97,7 @@ class AutoPipeline:
         """The client whose connections carry the batches."""
         return self._redis
 
-    async def execute(self, *args: EncodableT, key: EncodableT | None = None) -> Any:
+    async def execute(self, *args: EncodableT, key: str | None = None) -> Any:
         """Run one command (``"EVALSHA", sha, 2, key, key, arg``) in this turn's batch; its
         reply, or its error raised. ``key`` (any key it touches) routes it on a cluster."""
         reply = (await self.run(*args, key=key)).reply
@@ -105,7 +105,7 @@ class AutoPipeline:
             raise reply
         return reply
 
-    async def run(self, *args: EncodableT, key: EncodableT | None = None) -> Outcome:
+    async def run(self, *args: EncodableT, key: str | None = None) -> Outcome:
         """Like ``execute``, but an error reply is returned in the outcome, not raised, and
         the outcome has WAIT's answer."""
         loop = asyncio.get_running_loop()
@@ -172,7 +172,7 @@ class AutoPipeline:
                 node = (
                     cluster.get_random_node()
                     if call.key is None
-                    else cluster.get_node_from_key(str(call.key))
+                    else cluster.get_node_from_key(call.key)
                 )
             except RedisClusterException as exc:
                 # No master serves the slot right now (mid-failover): as unavailable as down.
@@ -228,7 +228,7 @@ class AutoPipeline:
 async def run_script(
     pipeline: AutoPipeline,
     script: AsyncScript,
-    keys: Sequence[EncodableT],
+    keys: Sequence[str],
     args: Sequence[EncodableT],
 ) -> Outcome:
     """The script's call as EVALSHA in the pipeline's batch, routed by its first key.
@@ -260,7 +260,7 @@ class BatchedScript:
         self._pipeline = pipeline
 
     async def __call__(
-        self, keys: Sequence[EncodableT] | None = None, args: Sequence[EncodableT] | None = None
+        self, keys: Sequence[str] | None = None, args: Sequence[EncodableT] | None = None
     ) -> Any:
         reply = (await run_script(self._pipeline, self._script, keys or (), args or ())).reply
         if isinstance(reply, Exception):
