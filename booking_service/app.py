@@ -13,6 +13,7 @@ from typing import Any, cast
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.datastructures import Headers
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from booking_service.api import (
@@ -118,7 +119,8 @@ class BookingApp:
 
     Every HTTP request under ``/api/admin`` proves the operator token before any routing,
     so a path without a route answers a stranger exactly as one with a route does (the
-    live WebSocket proves it in its first frame instead, ``booking_service.dashboard.live``).
+    live WebSocket proves it in its first frame instead, ``booking_service.dashboard.live``;
+    a WebSocket handshake to any other operator path gets that same 401).
     Every HTTP request is counted in the request metrics: the seat commands by their
     lean path itself, the others here, under the name of the route that served them.
     """
@@ -129,7 +131,10 @@ class BookingApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.api(scope, receive, send)
+            if scope["type"] == "websocket" and self._refused_handshake(scope):
+                await operator_refusal()(scope, receive, send)
+            else:
+                await self.api(scope, receive, send)
             return
         path: str = scope["path"]
         route = command_route(path)
@@ -157,6 +162,12 @@ class BookingApp:
             # The router leaves the route it matched in the scope.
             operation = getattr(scope.get("route"), "name", None) or "unrouted"
             observe_request(operation, status, time.perf_counter() - started)
+
+    def _refused_handshake(self, scope: Scope) -> bool:
+        """Whether a WebSocket handshake is to an operator path with no socket behind it."""
+        return is_operator_path(scope["path"]) and not any(
+            route.matches(scope)[0] is Match.FULL for route in self.api.router.routes
+        )
 
     def _operator_allowed(self, scope: Scope) -> bool:
         services: Services = self.api.state.services

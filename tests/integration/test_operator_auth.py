@@ -7,6 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from tests.event_api import ADMIN_TOKEN, OPERATOR
 from tests.operator_socket import OperatorSocket
@@ -106,3 +108,21 @@ async def test_operator_live_socket_refuses_strangers(
             welcome = await socket.login(ADMIN_TOKEN)
             assert [event["id"] for event in welcome["events"]] == ["main"]
             assert welcome["events"][0]["counts"]["available"] == 100
+
+
+@pytest.mark.parametrize("path", ["/api/admin", "/api/admin/events", "/api/admin/no-such-thing"])
+async def test_operator_area_refuses_a_websocket_handshake_off_the_live_socket(
+    entry_points: dict[str, str], path: str
+) -> None:
+    """A WebSocket handshake to any operator path but the live socket gets the same 401
+    as every stranger's request, through NGINX as on the service's own port."""
+    for name, url in entry_points.items():
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(url.replace("http", "ws", 1) + path, open_timeout=5):
+                pass
+        response = refused.value.response
+        assert (response.status_code, response.body) == (
+            401,
+            b'{"error":"Authentication required"}',
+        ), name
+        assert response.headers["WWW-Authenticate"] == "Bearer", name
