@@ -47,7 +47,8 @@ def _seats_created(reply: Any) -> bool:
 
 # The scripts whose changes a caller is told about, and how each reply says it changed
 # something. The sweep (expire_holds) is not among them: nobody is told of its releases
-# before they are published, and a release lost in a failover is swept again.
+# before they are published, and a release lost in a failover is swept again. Nor is
+# read_order_counts: the counts it may write are made again from the orders if lost.
 _WRITES: dict[str, Callable[[Any], bool]] = {
     "select_seat": _ok,
     "hold_seats": _ok,
@@ -99,6 +100,7 @@ class Scripts:
     read_venue: ScriptCall
     read_version: ScriptCall
     read_overdue: ScriptCall
+    read_order_counts: ScriptCall
 
     @classmethod
     def register(cls, redis: RedisClient, replication: Replication | None = None) -> Scripts:

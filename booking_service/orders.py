@@ -110,7 +110,7 @@ class OrderStore:
         """
         event_id = store.event_id
         keys = [*store.keys, *(event_key(event_id, n) for n in ("orders", "idempotency"))]
-        keys.append(event_key(event_id, "owner_orders"))
+        keys += [event_key(event_id, n) for n in ("owner_orders", "order_counts")]
         head: list[str | bytes] = [owner, idempotency_key or "", orjson.dumps(dict(prices))]
         head.append(currency)
         head += [orjson.dumps(dict(buyer)), _iso_now(), event_id]
@@ -181,7 +181,7 @@ class OrderStore:
 
     async def cancel(self, store: SeatStore, reference: str) -> tuple[dict[str, Any], list[Change]]:
         """Cancel the order: its seats become available (one ``released`` change each)."""
-        keys = [*store.keys, event_key(store.event_id, "orders")]
+        keys = [*store.keys, *(event_key(store.event_id, n) for n in ("orders", "order_counts"))]
         with redis_errors():
             code, raw, now, changes = await store.scripts.cancel_order(
                 keys=keys, args=[reference, _iso_now()]

@@ -33,7 +33,7 @@ async def event_listing(events: EventRegistry) -> list[dict[str, Any]]:
 
 
 class Dashboard:
-    """Counts an event's dashboard from its snapshot, orders, audit log and the feed."""
+    """Counts an event's dashboard from its snapshot, order counts, audit log and the feed."""
 
     def __init__(self, redis: RedisClient, feed: OperatorFeed) -> None:
         self._redis = redis
@@ -42,19 +42,20 @@ class Dashboard:
     async def data(self, event: Event) -> dict[str, Any]:
         """The event's ``DASHBOARD`` data as it is now; StoreUnavailable if Redis is away.
 
-        The sale state is read with the orders and the audit entries, so a state set
+        The sale state is read with the audit entries, so a state set
         through another process shows at once, not after the next event refresh. A
         read makes the feed listen to changes for a while (``feed.LINGER``); the
         changes listed are those heard since it began.
         """
         self.feed.read()
         snapshot = await event.store.snapshot()
+        order_keys = [event_key(event.id, name) for name in ("orders", "order_counts")]
         with redis_errors():
+            counts = await event.store.scripts.read_order_counts(keys=order_keys)
             async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.hvals(event_key(event.id, "orders"))
                 pipe.lrange(event_key(event.id, "audit"), 0, AUDIT_SHOWN - 1)
                 pipe.get(event_key(event.id, "state"))
-                orders, audit, state = await pipe.execute()
+                audit, state = await pipe.execute()
         info = event.info
         if state is not None:
             info = info.model_copy(update={"state": EventState(state.decode())})
@@ -65,7 +66,7 @@ class Dashboard:
                 seats=orjson.loads(snapshot.seats_json),
                 layout=event.store.layout,
                 prices=info.prices,
-                orders=orders,
+                order_counts=counts,
                 audit=[orjson.loads(raw) for raw in audit],
                 connected=self.feed.census.connected(event.id),
                 changes=self.feed.recent_changes(event.id),

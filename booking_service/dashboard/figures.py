@@ -1,6 +1,6 @@
 """The dashboard's figures of one event, counted from its seats, orders and reports.
 
-Pure functions: the caller reads the seats (one snapshot), the orders, the audit
+Pure functions: the caller reads the seats (one snapshot), the order counts, the audit
 entries, the census and the recent changes, and ``dashboard_data`` counts them into
 the ``data`` of a ``DASHBOARD`` frame (also the body of ``GET .../dashboard``). A seat
 is in exactly one of available / held / booked / blocked: blocked when the operator
@@ -13,8 +13,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import orjson
 
 from shared.constants import SeatStatus
 from shared.plans.layout import SeatLayout
@@ -55,10 +53,13 @@ def seat_counts(seats: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return {state: counts[state] for state in STATES}
 
 
-def order_counts(orders: Iterable[bytes]) -> dict[str, int]:
-    """``{"confirmed", "cancelled"}``: the stored orders (JSON) by status."""
-    counts = Counter(orjson.loads(raw).get("status") for raw in orders)
-    return {"confirmed": counts["confirmed"], "cancelled": counts["cancelled"]}
+def order_counts(reply: Sequence[bytes]) -> dict[str, int]:
+    """``{"confirmed", "cancelled"}`` from the flat status, count, ... list that
+    ``read_order_counts.lua`` answers."""
+    counts = {
+        status.decode(): int(count) for status, count in zip(reply[::2], reply[1::2], strict=True)
+    }
+    return {"confirmed": counts.get("confirmed", 0), "cancelled": counts.get("cancelled", 0)}
 
 
 def sales_per_minute(seats: Iterable[Mapping[str, Any]], *, now: float) -> list[dict[str, Any]]:
@@ -114,7 +115,8 @@ class Inputs:
     seats: Sequence[Mapping[str, Any]]
     layout: SeatLayout
     prices: Mapping[str, float]
-    orders: Sequence[bytes]
+    # The order counts as read_order_counts.lua answers them: status, count, ...
+    order_counts: Sequence[bytes]
     audit: list[dict[str, Any]]
     connected: dict[str, int]
     changes: list[dict[str, Any]]
@@ -143,7 +145,7 @@ def dashboard_data(inputs: Inputs) -> dict[str, Any]:
             for name, counts in categories.items()
         ],
         "revenue": round(float(revenue), 2),
-        "orders": order_counts(inputs.orders),
+        "orders": order_counts(inputs.order_counts),
         "sales_per_minute": sales_per_minute(seats, now=inputs.now),
         "lapsing_holds": lapsing_holds(seats, now=inputs.now),
         "connected": inputs.connected,

@@ -14,7 +14,8 @@ SCRIPT_KEY_NAMES = (
     "seats", "holds", "expiry", "version", "counts", "cooldown", "digest", "state", "carts",
 )  # fmt: skip
 KEY_NAMES = (
-    *SCRIPT_KEY_NAMES, "info", "plan", "marks", "orders", "idempotency", "owner_orders", "audit",
+    *SCRIPT_KEY_NAMES, "info", "plan", "marks", "orders", "idempotency", "owner_orders",
+    "order_counts", "audit",
 )  # fmt: skip
 # The global hash: order reference -> event id (a shortcut; each event keeps its orders).
 ORDERS_KEY = "orders"

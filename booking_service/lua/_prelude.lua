@@ -320,3 +320,11 @@ local function owner_holds(owner)
   end
   return held
 end
+
+-- Count an order under its status in the order counts (hash: status -> how many; see
+-- read_order_counts.lua), which are kept only once a read has made them.
+local function count_order(order_counts, status, by)
+  if redis.call('EXISTS', order_counts) == 1 then
+    redis.call('HINCRBY', order_counts, status, by)
+  end
+end

@@ -1,7 +1,8 @@
 -- Book every seat of an owner's cart and write its order, all or nothing.
 -- KEYS[1..9]: see _prelude.lua; KEYS[10] orders (hash: reference -> order JSON),
 -- KEYS[11] idempotency (hash: "<owner>|<key>" -> reference), KEYS[12] owner_orders
--- (hash: owner -> JSON list of its references).
+-- (hash: owner -> JSON list of its references), KEYS[13] order counts (see
+-- read_order_counts.lua).
 -- ARGV[1] owner key, ARGV[2] idempotency key ('' for none), ARGV[3] prices JSON
 -- (category -> price), ARGV[4] currency, ARGV[5] buyer JSON {user_id, name, email},
 -- ARGV[6] created_at (ISO 8601), ARGV[7] event id, ARGV[8...] candidate references.
@@ -77,6 +78,7 @@ local order = cjson.encode({reference = reference, event_id = ARGV[7], status = 
   seats = seats, total = total, currency = ARGV[4], buyer = cjson.decode(ARGV[5]),
   created_at = ARGV[6], owner = owner})
 redis.call('HSET', ORDERS, reference, order)
+count_order(KEYS[13], 'confirmed', 1)
 if key ~= '' then
   redis.call('HSET', IDEMPOTENCY, idem, reference)
 end

@@ -1,5 +1,6 @@
 -- Cancel an order: its booked seats become available again; the order is kept, marked.
--- KEYS[1..9]: see _prelude.lua; KEYS[10] orders (hash: reference -> order JSON).
+-- KEYS[1..9]: see _prelude.lua; KEYS[10] orders (hash: reference -> order JSON),
+-- KEYS[11] order counts (see read_order_counts.lua).
 -- ARGV[1] reference, ARGV[2] cancelled_at (ISO 8601).
 -- Returns {code, order JSON, now ms, changes}; code is 'ok' (changes: {seat id, version,
 -- JSON} of each released seat, in version order), 'unknown' or 'cancelled' (nothing
@@ -29,4 +30,6 @@ order.status = 'cancelled'
 order.cancelled_at = ARGV[2]
 local encoded = cjson.encode(order)
 redis.call('HSET', ORDERS, ARGV[1], encoded)
+count_order(KEYS[11], 'confirmed', -1)
+count_order(KEYS[11], 'cancelled', 1)
 return {'ok', encoded, now, changes}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from booking_service.app import create_app
@@ -16,7 +19,7 @@ from booking_service.events.keys import event_key
 from booking_service.redis_client import connect_redis
 from booking_service.services import Services
 from shared.config import BookingSettings
-from tests.event_api import OPERATOR, balcony_plan, create_event
+from tests.event_api import OPERATOR, balcony_plan, create_event, grid_plan_json
 from tests.seat_api import assert_error, poll_until, start_session
 from tests.servers import START_TIMEOUT
 
@@ -238,3 +241,49 @@ async def test_dashboard_counts_holds_bookings_blocks_and_orders(
     ]  # fmt: skip
     unknown = await api.get("/api/admin/events/nope-0000/dashboard", headers=OPERATOR)
     assert assert_error(unknown, 404) == "No such event: nope-0000"
+
+
+async def test_dashboard_order_counts_kept_by_the_order_scripts(
+    operator_api: tuple[httpx.AsyncClient, Services],
+) -> None:
+    """Orders made before the dashboard is first read are counted then, from the orders;
+    afterwards booking and cancelling keep the counts, through 26 orders and 10 cancels
+    made at once while dashboards are read, to the tally of the orders' own statuses."""
+    api, services = operator_api
+    event = await create_event(api, "Hall", grid_plan_json(6, 10), {"Standard": 20.0})
+    event_id = event["id"]
+    path = f"/api/admin/events/{event_id}/dashboard"
+    seats = [f"{row}{col}" for row in "ABCDEF" for col in range(1, 11)]
+    pairs = [seats[n : n + 2] for n in range(0, len(seats), 2)]
+    early = [await _buy(api, event_id, f"early-{n}", *pair) for n, pair in enumerate(pairs[:4])]
+    cancel = f"/api/admin/orders/{early[0]['reference']}/cancel"
+    assert (await api.post(cancel, headers=OPERATOR)).status_code == 200
+    counts_key = event_key(event_id, "order_counts")
+    assert not await services.redis.exists(counts_key)
+    first = (await api.get(path, headers=OPERATOR)).json()["orders"]
+    assert first == {"confirmed": 3, "cancelled": 1}
+
+    async def read() -> dict[str, int]:
+        response = await api.get(path, headers=OPERATOR)
+        assert response.status_code == 200, response.text
+        orders: dict[str, int] = response.json()["orders"]
+        return orders
+
+    made = await asyncio.gather(
+        *(_buy(api, event_id, f"buyer-{n}", *pair) for n, pair in enumerate(pairs[4:])),
+        *(read() for _ in range(10)),
+    )
+    orders = [order for order in made if "reference" in order]
+    assert len(orders) == 26
+    cancels = await asyncio.gather(
+        *(
+            api.post(f"/api/admin/orders/{order['reference']}/cancel", headers=OPERATOR)
+            for order in orders[:10]
+        ),
+        *(read() for _ in range(10)),
+    )
+    assert all(response.status_code == 200 for response in cancels[:10])
+    stored = await services.redis.hvals(event_key(event_id, "orders"))
+    tally = Counter(orjson.loads(raw)["status"] for raw in stored)
+    assert tally == {"confirmed": 19, "cancelled": 11}
+    assert await read() == dict(tally)

@@ -39,10 +39,13 @@ def test_seat_counts_name_every_state() -> None:
     assert seat_counts(seats) == {"available": 0, "held": 2, "booked": 0, "blocked": 1}
 
 
-def test_order_counts_by_status() -> None:
-    """Stored orders are counted as confirmed or cancelled."""
-    orders = [orjson.dumps({"status": s}) for s in ("confirmed", "cancelled", "confirmed")]
-    assert order_counts(orders) == {"confirmed": 2, "cancelled": 1}
+def test_order_counts_from_the_scripts_flat_reply() -> None:
+    """The counts script's status, count list becomes the two figures, zeros included."""
+    assert order_counts([b"cancelled", b"1", b"confirmed", b"12"]) == {
+        "confirmed": 12,
+        "cancelled": 1,
+    }
+    assert order_counts([]) == {"confirmed": 0, "cancelled": 0}
 
 
 def test_sales_per_minute_covers_thirty_minutes_with_zeros() -> None:
@@ -91,7 +94,7 @@ def test_dashboard_data_by_section_category_and_revenue() -> None:
             seats=seats,
             layout=layout,
             prices={"Standard": 30.0, "Premium": 72.5},
-            orders=[orjson.dumps({"status": "confirmed"})],
+            order_counts=[b"confirmed", b"1", b"cancelled", b"0"],
             audit=[],
             connected={"people": 0, "watching": 0, "edges": 0},
             changes=[],
