@@ -108,6 +108,10 @@ class _Watch:
                 await asyncio.sleep(max(0.0, self._last_push + MIN_GAP - clock()))
             fresh, self._fresh = self._fresh, set()
             push_all = self._dirty and clock() >= self._last_push + MIN_GAP
+            if push_all:
+                # Cleared before counting: a change while the count reads Redis may be
+                # missing from this frame, so it must leave the event dirty again.
+                self._dirty = False
             frame = await self._count()
             if frame is None:
                 self._fresh |= fresh
@@ -118,9 +122,8 @@ class _Watch:
             for session in self.sessions if push_all else fresh & self.sessions:
                 session.offer(self.event_id, frame)
             if push_all:
-                self._dirty = False
                 self._last_push = clock()
-            elif self._dirty:
+            if self._dirty:
                 self._wake.set()
 
     async def _count(self) -> bytes | None:
