@@ -49,7 +49,11 @@ def seat_state(seat: Mapping[str, Any]) -> str:
 
 def seat_counts(seats: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     """How many seats are in each state, every state named (zeros included)."""
-    counts = Counter(seat_state(seat) for seat in seats)
+    return _state_counts(seat_state(seat) for seat in seats)
+
+
+def _state_counts(states: Iterable[str]) -> dict[str, int]:
+    counts = Counter(states)
     return {state: counts[state] for state in STATES}
 
 
@@ -95,14 +99,18 @@ def lapsing_holds(seats: Iterable[Mapping[str, Any]], *, now: float) -> list[dic
     ]
 
 
-def _grouped(
-    seats: Sequence[Mapping[str, Any]], names: Iterable[str], key_of: Mapping[str, str]
-) -> dict[str, dict[str, int]]:
+# How many seats share a zone, a category and a state: (zone, category, state) -> count.
+_Tally = Counter[tuple[str, str, str]]
+
+
+def _grouped(tally: _Tally, names: Iterable[str], by: int) -> dict[str, dict[str, int]]:
+    """Seats and seats in each state per zone (``by`` 0) or category (1), in the order of
+    ``names``, empty groups included."""
     groups = {name: dict.fromkeys(("seats", *STATES), 0) for name in names}
-    for seat in seats:
-        group = groups[key_of[seat["id"]]]
-        group["seats"] += 1
-        group[seat_state(seat)] += 1
+    for key, count in tally.items():
+        group = groups[key[by]]
+        group["seats"] += count
+        group[key[2]] += count
     return groups
 
 
@@ -126,19 +134,29 @@ class Inputs:
 def dashboard_data(inputs: Inputs) -> dict[str, Any]:
     """The ``data`` of a ``DASHBOARD`` frame (keys in the order the protocol lists them)."""
     seats, layout = inputs.seats, inputs.layout
-    zones = list(dict.fromkeys(seat.zone for seat in layout))
-    zone_of = {seat.id: seat.zone for seat in layout}
-    category_of = {seat.id: seat.category for seat in layout}
-    sections = _grouped(seats, zones, zone_of)
-    categories = _grouped(seats, layout.categories, category_of)
+    # Each seat is looked at once or twice, not once per figure: an arena has 20,000.
+    ids = [seat["id"] for seat in seats]
+    states = [seat_state(seat) for seat in seats]
+    tally: _Tally = Counter(
+        zip(
+            map(layout.zone_of.__getitem__, ids),
+            map(layout.category_of.__getitem__, ids),
+            states,
+            strict=True,
+        )
+    )
+    sections = _grouped(tally, layout.zones, 0)
+    categories = _grouped(tally, layout.categories, 1)
     prices = inputs.prices
     revenue = sum(
-        prices.get(category_of[seat["id"]], 0.0) for seat in seats if seat_state(seat) == "booked"
+        prices.get(category, 0.0) * count
+        for (_, category, state), count in tally.items()
+        if state == "booked"
     )
     return {
         "event": inputs.event,
         "version": inputs.version,
-        "totals": {"seats": len(seats), **seat_counts(seats)},
+        "totals": {"seats": len(seats), **_state_counts(states)},
         "sections": [{"name": name, **counts} for name, counts in sections.items()],
         "categories": [
             {"name": name, "price": prices.get(name, 0.0), **counts}
@@ -150,7 +168,9 @@ def dashboard_data(inputs: Inputs) -> dict[str, Any]:
         "lapsing_holds": lapsing_holds(seats, now=inputs.now),
         "connected": inputs.connected,
         "occupancy": {
-            seat["id"]: state for seat in seats if (state := seat_state(seat)) != "available"
+            seat_id: state
+            for seat_id, state in zip(ids, states, strict=True)
+            if state != "available"
         },
         "changes": inputs.changes,
         "audit": inputs.audit,

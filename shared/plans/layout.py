@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from shared.plans.errors import PlanError
 from shared.plans.grid import row_label
@@ -100,6 +101,21 @@ class SeatLayout:
     def seat(self, seat_id: str) -> LayoutSeat:
         """The seat with this id; KeyError if the plan has none."""
         return self._seats[seat_id]
+
+    @cached_property
+    def zones(self) -> tuple[str, ...]:
+        """The zones' names, in plan order."""
+        return tuple(dict.fromkeys(seat.zone for seat in self._seats.values()))
+
+    @cached_property
+    def zone_of(self) -> dict[str, str]:
+        """Each seat's zone name, by seat id."""
+        return {seat.id: seat.zone for seat in self._seats.values()}
+
+    @cached_property
+    def category_of(self) -> dict[str, str]:
+        """Each seat's category, by seat id."""
+        return {seat.id: seat.category for seat in self._seats.values()}
 
     def marks(self) -> dict[str, list[str]]:
         """Every marked seat's marks (sorted), by seat id: what ``from_plan`` takes back."""
