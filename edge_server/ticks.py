@@ -27,9 +27,10 @@ MIN_WINDOW = 0.002
 # A send to 5,000 viewers costs tens of milliseconds (a system call each), so the window
 # must be able to grow that far, or sending would take the whole loop.
 MAX_WINDOW = 0.1
-# Two edges share a 2-core machine with everything else: sending may take a third of the
-# loop, which leaves room for the rest of the stack at any rate.
-COST_FACTOR = 2.0
+# Sending may take two thirds of the loop: a change that comes during a send waits for
+# it and then for the window, so a shorter window is what keeps a busy on-sale quick,
+# and the third left over still reads commands and connections at any rate.
+COST_FACTOR = 0.5
 
 
 class Tick:
